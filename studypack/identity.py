@@ -1,0 +1,83 @@
+"""Stable card ids: from the question, remembered in a lock file across rewording and edits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz
+
+from studypack.errors import ConfigError
+
+LOCK_VERSION = 1
+REWORDING_SIMILARITY = 75  # 0-100: how alike a reworded question must stay to keep its id
+
+
+def question_key(question: str) -> str:
+    """The question reduced to lower-case words: what an id is derived from."""
+    return " ".join(re.findall(r"\w+", question.lower()))
+
+
+def derived_id(question: str, salt: str = "") -> str:
+    """A 10-hex-digit id from the normalized question (and a salt when two would collide)."""
+    return hashlib.sha1(f"{question_key(question)}\0{salt}".encode()).hexdigest()[:10]
+
+
+def content_hash(*parts: object) -> str:
+    """A short hash of what a card shows, so edits can be told from unchanged cards."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """What the last build knew about one card id."""
+
+    path: str
+    question: str  # the question key
+    hash: str
+    modified: int  # seconds since the epoch when the content last changed
+
+
+def read_lock(path: Path) -> dict[str, LockEntry]:
+    """The lock file's entries; a missing file is an empty lock."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        cards = data.get("cards") or {}
+        return {
+            str(card_id): LockEntry(str(e["path"]), str(e["question"]), str(e["hash"]),
+                                    int(e["modified"]))
+            for card_id, e in cards.items()
+        }
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"{path}: lock file is unreadable ({error.__class__.__name__}); "
+                          "delete it to start afresh (card ids will be derived again)") from None
+
+
+def dump_lock(entries: dict[str, LockEntry]) -> str:
+    """The lock as YAML, sorted by id so it diffs cleanly."""
+    header = ("# studypack lock: remembers card ids across rewording and when each card last\n"
+              "# changed. Commit it beside config.yaml; deleting it only loses that memory.\n")
+    cards = {card_id: {"path": e.path, "question": e.question, "hash": e.hash,
+                       "modified": e.modified}
+             for card_id, e in sorted(entries.items())}
+    return header + yaml.safe_dump({"version": LOCK_VERSION, "cards": cards}, sort_keys=False,
+                                   allow_unicode=True, width=100)
+
+
+def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
+                  taken: set[str]) -> str | None:
+    """The id of a lock entry from the same file whose question this one rewords, if any."""
+    key = question_key(question)
+    best: tuple[float, str] | None = None
+    for card_id, entry in lock.items():
+        if card_id in taken or entry.path != path:
+            continue
+        score = fuzz.ratio(key, entry.question)
+        if score >= REWORDING_SIMILARITY and (best is None or score > best[0]):
+            best = (score, card_id)
+    return best[1] if best else None

@@ -1,0 +1,182 @@
+"""Writes and reads output/notes.yaml, the checked hand-off between readers and writers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from studypack.errors import IntermediateError
+from studypack.model import DIFFICULTIES, SCHEMA_VERSION, Card, Pack, Skipped, SourceRef, Topic
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as literal blocks, so answers read and diff like the notes themselves."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(pack: Pack) -> str:
+    """The pack as YAML text with every key in a fixed order."""
+    data = {
+        "schema_version": pack.schema_version,
+        "title": pack.title,
+        "topics": [
+            {"slug": t.slug, "title": t.title, "cards": [_card(c) for c in t.cards]}
+            for t in pack.topics
+        ],
+        "skipped": [_skipped(s) for s in pack.skipped],
+    }
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=None)
+
+
+def _source(ref: SourceRef) -> dict[str, Any]:
+    return {"path": ref.path, "line": ref.line}
+
+
+def _card(card: Card) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": card.id,
+        "question": card.question,
+        "answer": card.answer,
+        "difficulty": card.difficulty,
+        "tags": list(card.tags),
+        "source": _source(card.source),
+    }
+    if card.summary:
+        data["summary"] = card.summary
+    if card.merged:
+        data["merged"] = [_source(ref) for ref in card.merged]
+    return data
+
+
+def _skipped(entry: Skipped) -> dict[str, Any]:
+    data: dict[str, Any] = {"question": entry.question, "reason": entry.reason,
+                            "source": _source(entry.source)}
+    if entry.detail:
+        data["detail"] = entry.detail
+    if entry.merged_into:
+        data["merged_into"] = entry.merged_into
+    return data
+
+
+def load(text: str, path: str) -> Pack:
+    """Parse and check notes.yaml; any problem is an IntermediateError naming path:line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise IntermediateError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") \
+            from None
+    return _Checker(path).pack(root)
+
+
+class _Checker:
+    """Walks the YAML node tree so every error can name its line."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.ids: set[str] = set()
+
+    def fail(self, node: yaml.Node, message: str) -> IntermediateError:
+        return IntermediateError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def mapping(self, node: yaml.Node | None, what: str, required: set[str],
+                optional: set[str] = frozenset()) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping") if node else \
+                IntermediateError(f"{self.path}: empty file")
+        keys = {k.value: v for k, v in node.value}
+        unknown = sorted(keys.keys() - required - optional)
+        if unknown:
+            raise self.fail(node, f"{what}: unknown key '{unknown[0]}'")
+        missing = sorted(required - keys.keys())
+        if missing:
+            raise self.fail(node, f"{what}: missing key '{missing[0]}'")
+        return keys
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"{what} must be a list")
+        return node.value
+
+    def scalar(self, node: yaml.Node, what: str, kind: type = str, nullable: bool = False) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be a {kind.__name__}")
+        value = yaml.safe_load(yaml.serialize(node)) if node.tag != "tag:yaml.org,2002:str" \
+            else node.value
+        if value is None and nullable:
+            return None
+        if kind is str and not isinstance(value, str):
+            value = str(value)  # a question like `1984?` is still text
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+            raise self.fail(node, f"{what} must be a {kind.__name__}")
+        return value
+
+    def pack(self, node: yaml.Node) -> Pack:
+        keys = self.mapping(node, "notes", {"schema_version", "title", "topics"}, {"skipped"})
+        version = self.scalar(keys["schema_version"], "schema_version", int)
+        if version != SCHEMA_VERSION:
+            raise self.fail(keys["schema_version"],
+                            f"schema_version {version} is not supported (this studypack reads "
+                            f"{SCHEMA_VERSION}); rebuild it from the notes")
+        topics = tuple(self.topic(t) for t in self.sequence(keys["topics"], "topics"))
+        skipped = tuple(self.skipped(s) for s in self.sequence(keys["skipped"], "skipped")) \
+            if "skipped" in keys else ()
+        return Pack(self.scalar(keys["title"], "title"), topics, skipped, version)
+
+    def topic(self, node: yaml.Node) -> Topic:
+        keys = self.mapping(node, "topic", {"slug", "title", "cards"})
+        return Topic(self.scalar(keys["slug"], "slug"), self.scalar(keys["title"], "title"),
+                     tuple(self.card(c) for c in self.sequence(keys["cards"], "cards")))
+
+    def source(self, node: yaml.Node) -> SourceRef:
+        keys = self.mapping(node, "source", {"path", "line"})
+        return SourceRef(self.scalar(keys["path"], "source.path"),
+                         self.scalar(keys["line"], "source.line", int))
+
+    def card(self, node: yaml.Node) -> Card:
+        keys = self.mapping(node, "card", {"id", "question", "answer", "source"},
+                            _CARD_KEYS - {"id", "question", "answer", "source"})
+        answer = self.scalar(keys["answer"], "answer")
+        if not answer.strip():
+            raise self.fail(keys["answer"], "answer must not be empty")
+        difficulty = self.scalar(keys["difficulty"], "difficulty", nullable=True) \
+            if "difficulty" in keys else None
+        if difficulty is not None and difficulty not in DIFFICULTIES:
+            raise self.fail(keys["difficulty"],
+                            f"difficulty '{difficulty}' must be one of {', '.join(DIFFICULTIES)}")
+        tags = tuple(self.scalar(t, "tag") for t in self.sequence(keys["tags"], "tags")) \
+            if "tags" in keys else ()
+        merged = tuple(self.source(s) for s in self.sequence(keys["merged"], "merged")) \
+            if "merged" in keys else ()
+        summary = self.scalar(keys["summary"], "summary", nullable=True) \
+            if "summary" in keys else None
+        card_id = self.scalar(keys["id"], "id")
+        if card_id in self.ids:
+            raise self.fail(keys["id"], f"card id '{card_id}' is used twice")
+        self.ids.add(card_id)
+        return Card(card_id, self.scalar(keys["question"], "question"),
+                    answer, difficulty, tags, self.source(keys["source"]), summary, merged)
+
+    def skipped(self, node: yaml.Node) -> Skipped:
+        keys = self.mapping(node, "skipped entry", {"question", "reason", "source"},
+                            {"detail", "merged_into"})
+        return Skipped(
+            self.scalar(keys["question"], "question"), self.scalar(keys["reason"], "reason"),
+            self.source(keys["source"]),
+            self.scalar(keys["detail"], "detail", nullable=True) if "detail" in keys else None,
+            self.scalar(keys["merged_into"], "merged_into", nullable=True)
+            if "merged_into" in keys else None,
+        )
+
+
+_CARD_KEYS = {"id", "question", "answer", "difficulty", "tags", "source", "summary", "merged"}

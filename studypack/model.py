@@ -1,0 +1,107 @@
+"""Frozen data types: what readers find (RawItem, Document) and the intermediate (Card ... Pack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from studypack.errors import Diagnostic
+
+SCHEMA_VERSION = 1
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True, order=True)
+class SourceRef:
+    """Where something was written: a path relative to its notes folder and a 1-based line."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """A question exactly as a reader found it, before any policy is applied."""
+
+    question: str  # as written: numbering, difficulty markers and #tags still in
+    answer: str  # Markdown, dedented; "" when the note gives none
+    line: int
+    section: tuple[str, ...] = ()  # enclosing headings and group headers, outermost first
+    stem: str = ""  # shared text that belongs to the front of every sub-question
+    explicit_id: str | None = None
+    difficulty: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    topic: str | None = None  # a topic slug stated by the note itself
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """File-level settings from a note's YAML front matter."""
+
+    title: str | None = None
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    dialect: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One flashcard of the intermediate."""
+
+    id: str
+    question: str
+    answer: str
+    difficulty: str | None
+    tags: tuple[str, ...]
+    source: SourceRef
+    summary: str | None = None
+    merged: tuple[SourceRef, ...] = ()  # other places that asked the same question
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A question that did not become a card, and why."""
+
+    question: str
+    reason: str  # unanswered | duplicate | empty | id-collision | unparsable
+    source: SourceRef
+    detail: str | None = None
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of cards: one Anki subdeck, one handout."""
+
+    slug: str
+    title: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The whole intermediate: what output/notes.yaml holds."""
+
+    title: str
+    topics: tuple[Topic, ...]
+    skipped: tuple[Skipped, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        """Every card, in topic order."""
+        return tuple(card for topic in self.topics for card in topic.cards)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What one reader made of one file."""
+
+    path: str
+    dialect: str
+    confidence: float
+    items: tuple[RawItem, ...] = ()
+    front_matter: FrontMatter = field(default_factory=FrontMatter)
+    skipped: tuple[Skipped, ...] = ()  # already-decided skips carried by an intermediate input
+    diagnostics: tuple[Diagnostic, ...] = ()
+    title: str | None = None

@@ -1,0 +1,62 @@
+"""The reader registry: detects each file's dialect and runs the matching reader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fnmatch import fnmatch
+from types import ModuleType
+
+from studypack.errors import Diagnostic
+from studypack.model import Document
+from studypack.readers import admonition, bullets, headings, intermediate_yaml, outline
+from studypack.readers.common import split_lines, unclosed_fence
+from studypack.sources import Source
+
+# One line per dialect: name -> module with detect(lines) -> int and read(lines, path).
+READERS: dict[str, ModuleType] = {
+    "admonition": admonition,
+    "outline": outline,
+    "headings": headings,
+    "bullets": bullets,
+    "yaml": intermediate_yaml,
+}
+
+
+def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | None, float]:
+    """The dialect for a file and how sure we are: front matter, then config globs, then detection."""
+    if source.front_matter.dialect:
+        return source.front_matter.dialect, 1.0
+    for pattern, name in overrides.items():
+        if fnmatch(source.rel, pattern):
+            return name, 1.0
+    lines = split_lines(source.text)
+    evidence = {name: reader.detect(lines) for name, reader in READERS.items()}
+    best = max(evidence, key=lambda name: evidence[name])
+    total = sum(evidence.values())
+    if evidence[best] == 0:
+        return None, 0.0
+    return best, round(evidence[best] / total, 2)
+
+
+def read(source: Source, overrides: dict[str, str]) -> Document:
+    """What the chosen reader finds in one file; unknown shapes become a diagnostic."""
+    dialect, confidence = choose_dialect(source, overrides)
+    diagnostics = list(source.diagnostics)
+    if dialect is None:
+        diagnostics.append(Diagnostic(source.rel, None, "warning",
+                                      "no reader recognizes this file; no questions read"))
+        return Document(source.rel, "unknown", 0.0, (), source.front_matter, (),
+                        tuple(diagnostics))
+    if dialect not in READERS:
+        diagnostics.append(Diagnostic(source.rel, None, "error",
+                                      f"unknown dialect '{dialect}' (known: {', '.join(READERS)})"))
+        return Document(source.rel, dialect, 0.0, (), source.front_matter, (), tuple(diagnostics))
+    lines = split_lines(source.text)
+    fence = unclosed_fence(lines)
+    if fence:
+        diagnostics.append(Diagnostic(source.rel, fence, "warning",
+                                      "code fence is never closed; it runs to the end of the file"))
+    reader: Callable = READERS[dialect].read
+    items, found = reader(lines, source.rel)
+    return Document(source.rel, dialect, confidence, tuple(items), source.front_matter, (),
+                    tuple(diagnostics + found))

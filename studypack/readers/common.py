@@ -1,0 +1,134 @@
+"""Line-level Markdown helpers shared by the readers: fences, headings, indentation, cues."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+
+from studypack.sources import FENCE
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+BULLET = re.compile(r"^(\s*)([-*+])\s+(.*)$")
+NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
+DIFFICULTY_MARKER = re.compile(r"^\s*\[(E|M|H|easy|medium|hard)\]", re.I)
+
+_QUESTION_OPENERS = (
+    "what how why when where which who whom whose is are was were do does did can could should "
+    "would will shall may might must explain describe compare contrast define list name derive "
+    "write implement give draw compute calculate estimate discuss outline state prove show "
+    "suggest design fill sketch differentiate distinguish summarize summarise tell"
+).split()
+_COMPARISON = re.compile(r"\b(vs\.?|versus)\s", re.I)
+# Headings and terms that organise notes rather than ask anything.
+NON_QUESTION_TITLES = frozenset(
+    "table of contents|contents|toc|reference|references|resources|links|further reading|"
+    "see also|notes|tip|tips|sources|bibliography|credits|acknowledgements|license|"
+    "introduction|overview|summary|index|interviews|questions|faq|answers|appendix".split("|")
+)
+_LINK_ONLY = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])?\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)|see\s*:?)\s*$", re.I
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line with what a reader needs to know about it."""
+
+    number: int  # 1-based
+    text: str
+    in_code: bool  # inside a fenced code block (fence lines included)
+
+    @property
+    def blank(self) -> bool:
+        """True for an empty or whitespace-only line."""
+        return not self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        """Leading spaces (tabs were expanded when the file was read)."""
+        return len(self.text) - len(self.text.lstrip(" "))
+
+
+def split_lines(text: str) -> list[Line]:
+    """Number the lines and mark those inside fenced code blocks."""
+    lines: list[Line] = []
+    fence: str | None = None
+    for number, text_line in enumerate(text.split("\n"), 1):
+        marker = FENCE.match(text_line)
+        if fence is None and marker:
+            fence = marker.group(2)
+            lines.append(Line(number, text_line, True))
+        elif fence is not None:
+            lines.append(Line(number, text_line, True))
+            if marker and marker.group(2)[0] == fence[0] and len(marker.group(2)) >= len(fence):
+                if not text_line[marker.end() :].strip():
+                    fence = None
+        else:
+            lines.append(Line(number, text_line, False))
+    return lines
+
+
+def unclosed_fence(lines: list[Line]) -> int | None:
+    """Line number of a code fence that is never closed, if any."""
+    fence: tuple[int, str] | None = None
+    for line in lines:
+        marker = FENCE.match(line.text)
+        if not marker:
+            continue
+        if fence is None:
+            fence = (line.number, marker.group(2))
+        elif marker.group(2)[0] == fence[1][0] and len(marker.group(2)) >= len(fence[1]):
+            if not line.text[marker.end() :].strip():
+                fence = None
+    return fence[0] if fence else None
+
+
+def heading(line: Line) -> tuple[int, str] | None:
+    """(level, title) when the line is an ATX heading outside code."""
+    if line.in_code:
+        return None
+    match = HEADING.match(line.text)
+    return (len(match.group(1)), match.group(2).strip()) if match else None
+
+
+def block_text(lines: list[Line]) -> str:
+    """The lines as one dedented Markdown string without surrounding blank lines."""
+    text = textwrap.dedent("\n".join(line.text for line in lines))
+    return text.strip("\n")
+
+
+def plain(text: str) -> str:
+    """The text without Markdown emphasis, links and numbering, lower-cased, for cue checks."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`#>]+", " ", text)
+    text = re.sub(r"^\s*(\d+(\.\d+)*[.)]?|\[[EMH]\])\s*", "", text.strip(), flags=re.I)
+    text = re.sub(r"^\s*\[(E|M|H)\]\s*", "", text, flags=re.I)
+    return " ".join(text.split()).lower()
+
+
+def is_question_like(text: str) -> bool:
+    """True when a line reads as a question: a '?', an interrogative opener or an 'A vs B'."""
+    words = plain(text)
+    if not words or is_non_question_title(words):
+        return False
+    if words.rstrip(" .:").endswith("?"):
+        return True
+    first = re.sub(r"['’]s$", "", re.split(r"[\s,:;/(]", words, maxsplit=1)[0])
+    return first in _QUESTION_OPENERS or bool(_COMPARISON.search(words + " "))
+
+
+def is_non_question_title(text: str) -> bool:
+    """True for titles such as 'References' or 'Table of contents'."""
+    return plain(text).strip(" .:!") in NON_QUESTION_TITLES
+
+
+def is_link_only(markdown: str) -> bool:
+    """True when an answer holds nothing but links or bare URLs."""
+    lines = [line for line in markdown.split("\n") if line.strip()]
+    return bool(lines) and all(_LINK_ONLY.match(line) for line in lines)
+
+
+def looks_like_link(text: str) -> bool:
+    """True when a bullet or heading is just a link or a URL."""
+    return bool(_LINK_ONLY.match(text))

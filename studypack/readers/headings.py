@@ -1,0 +1,76 @@
+"""Reads heading notes: each `###`-style heading (numbered or not) asks, the text below answers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from studypack.errors import Diagnostic
+from studypack.model import RawItem
+from studypack.readers.common import (
+    Line,
+    block_text,
+    heading,
+    is_non_question_title,
+    is_question_like,
+    looks_like_link,
+    plain,
+)
+
+
+@dataclass
+class _Heading:
+    level: int
+    title: str
+    line: int
+    body: list[Line] = field(default_factory=list)
+    leaf: bool = True
+
+
+def detect(lines: list[Line]) -> int:
+    """Evidence: headings that read as questions."""
+    return sum(1 for h in _headings(lines) if is_question_like(h.title) and h.level > 1)
+
+
+def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
+    """A card per question-level heading; group headings and reference lists are context only."""
+    headings = _headings(lines)
+    leaf_levels = Counter(h.level for h in headings if h.leaf and h.level > 1)
+    # The level most leaves sit at is where this file asks its questions.
+    question_level = min(leaf_levels.most_common(), key=lambda kv: (-kv[1], kv[0]))[0] \
+        if leaf_levels else 2
+    items: list[RawItem] = []
+    trail: list[_Heading] = []
+    for h in headings:
+        trail = [outer for outer in trail if outer.level < h.level]
+        answer = block_text(h.body)
+        if _asks(h, answer, question_level):
+            section = tuple(outer.title for outer in trail)
+            items.append(RawItem(h.title, answer, h.line, section))
+        trail.append(h)
+    return items, []
+
+
+def _asks(h: _Heading, answer: str, question_level: int) -> bool:
+    if is_non_question_title(h.title) or looks_like_link(h.title) or not plain(h.title):
+        return False
+    if is_question_like(h.title):
+        return h.leaf or bool(answer)
+    return h.leaf and h.level >= question_level and h.level > 1
+
+
+def _headings(lines: list[Line]) -> list[_Heading]:
+    found: list[_Heading] = []
+    for line in lines:
+        title = heading(line)
+        if title:
+            if found and title[0] > found[-1].level:
+                found[-1].leaf = False
+            found.append(_Heading(title[0], title[1], line.number))
+        elif found:
+            found[-1].body.append(line)
+    # A heading followed by deeper ones (before a sibling) groups them.
+    for index, h in enumerate(found):
+        following = found[index + 1] if index + 1 < len(found) else None
+        h.leaf = following is None or following.level <= h.level
+    return found

@@ -1,0 +1,140 @@
+"""Reads numbered outlines: `1. [E] Question?` items, indented answers, group headers and stems."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from studypack.errors import Diagnostic
+from studypack.model import RawItem
+from studypack.readers.common import (
+    BULLET,
+    DIFFICULTY_MARKER,
+    NUMBERED,
+    Line,
+    block_text,
+    heading,
+    is_question_like,
+    plain,
+)
+
+_FIGURE = re.compile(r"^\s*(!\[[^\]]*\]\([^)]*\)|</?(center|img|figure|p|div)\b[^>]*>|<br\s*/?>)+\s*$",
+                     re.I)
+_STEM_WORDS = 6  # a parent item this long is a shared stem rather than a group title
+
+
+@dataclass
+class _Node:
+    indent: int
+    text: str
+    line: int
+    section: tuple[str, ...]
+    body: list[Line] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+
+    @property
+    def marked(self) -> bool:
+        return bool(DIFFICULTY_MARKER.match(self.text))
+
+    @property
+    def asks(self) -> bool:
+        return self.marked or is_question_like(self.text)
+
+
+def detect(lines: list[Line]) -> int:
+    """Evidence: numbered items with difficulty markers (strong) or question-like numbered items."""
+    evidence = 0
+    for line in lines:
+        match = None if line.in_code else NUMBERED.match(line.text)
+        if match:
+            evidence += 2 if DIFFICULTY_MARKER.match(match.group(3)) else 0
+    return evidence
+
+
+def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
+    """A card per question item; group headers only group, stems join each sub-question's front."""
+    roots = _parse(lines)
+    items: list[RawItem] = []
+    for root in roots:
+        _collect(root, (), "", items)
+    return items, []
+
+
+def _parse(lines: list[Line]) -> list[_Node]:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    section: list[tuple[int, str]] = []
+    previous_blank = False
+    for line in lines:
+        title = heading(line)
+        if title:
+            stack = []
+            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
+            previous_blank = False
+            continue
+        match = None if line.in_code else NUMBERED.match(line.text)
+        if match:
+            enclosing = next((node for node in reversed(stack) if node.indent < line.indent), None)
+            is_answer_text = (
+                enclosing is not None
+                and enclosing.asks
+                and not DIFFICULTY_MARKER.match(match.group(3))
+            )
+            stack = [node for node in stack if node.indent < line.indent]
+            if is_answer_text:
+                enclosing.body.append(line)
+            else:
+                node = _Node(line.indent, match.group(3).strip(), line.number,
+                             tuple(t for _, t in section))
+                (enclosing.children if enclosing else roots).append(node)
+                stack.append(node)
+        elif line.blank or line.in_code:
+            if stack:
+                stack[-1].body.append(line)
+        elif line.indent == 0 and previous_blank:
+            stack = []  # prose after a blank line ends the outline
+        elif stack:
+            owners = [node for node in stack if node.indent <= line.indent] or stack[:1]
+            stack = stack[: stack.index(owners[-1]) + 1]
+            owners[-1].body.append(line)
+        previous_blank = line.blank
+    return roots
+
+
+def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawItem]) -> None:
+    body = block_text(node.body)
+    if node.children and not node.marked:
+        words = len(plain(node.text).split())
+        if body or node.text.rstrip().endswith(":") or words >= _STEM_WORDS:
+            own = "\n\n".join(part for part in (node.text, body) if part)
+            child_stem = "\n\n".join(part for part in (stem, own) if part)
+            child_section = section
+        else:
+            child_stem, child_section = stem, (*section, node.text.rstrip(" ."))
+        for child in node.children:
+            _collect(child, child_section, child_stem, items)
+        return
+    if node.asks or body:
+        question, answer = _split_front(node.text, node.body)
+        items.append(RawItem(question, answer, node.line, (*node.section, *section), stem))
+    for child in node.children:
+        _collect(child, section, stem, items)
+
+
+def _split_front(text: str, body: list[Line]) -> tuple[str, str]:
+    """Move what belongs to the question (its figure, the list after a colon) out of the answer."""
+    lines = list(body)
+    while lines and lines[0].blank:
+        lines.pop(0)
+    front: list[Line] = []
+    if text.rstrip().endswith(":"):
+        while lines and not lines[0].blank and (NUMBERED.match(lines[0].text)
+                                                or BULLET.match(lines[0].text)):
+            front.append(lines.pop(0))
+    else:
+        while lines and (lines[0].blank or _FIGURE.match(lines[0].text)):
+            front.append(lines.pop(0))
+        if not any(not line.blank for line in front):
+            lines, front = front + lines, []
+    question = "\n\n".join(part for part in (text, block_text(front)) if part)
+    return question, block_text(lines)

@@ -1,0 +1,79 @@
+"""The build report: what was read from each file, what became cards, and every warning."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from studypack.errors import Diagnostic
+from studypack.model import Document, Pack, SourceRef
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a user needs to know about one build."""
+
+    pack: Pack
+    documents: tuple[Document, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    reworded: tuple[tuple[SourceRef, str, str], ...] = ()
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    written: tuple[str, ...] = field(default=())
+
+    def count(self, level: str) -> int:
+        """How many diagnostics of one level."""
+        return sum(1 for d in self.diagnostics if d.level == level)
+
+
+def render(report: Report) -> str:
+    """The report as plain text, the same on screen and in output/report.txt."""
+    pack = report.pack
+    lines = [f"{pack.title}: {len(pack.cards)} cards in {len(pack.topics)} topics, "
+             f"{len(pack.skipped)} questions skipped", ""]
+    if report.documents:
+        lines.append("Files")
+        cards_by_file = Counter(c.source.path for c in pack.cards)
+        merged_by_file = Counter(ref.path for c in pack.cards for ref in c.merged)
+        for doc in report.documents:
+            skipped = Counter(s.reason for s in pack.skipped if s.source.path == doc.path)
+            reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+            lines.append(
+                f"  {doc.path}: {doc.dialect} ({doc.confidence:.0%} sure), "
+                f"{len(doc.items)} questions, {cards_by_file[doc.path]} cards"
+                + (f", {merged_by_file[doc.path]} merged" if merged_by_file[doc.path] else "")
+                + (f"; skipped: {reasons}" if reasons else "")
+            )
+        lines.append("")
+    lines.append("Topics")
+    lines += [f"  {t.title} ({t.slug}): {len(t.cards)}" for t in pack.topics]
+    reasons = Counter(s.reason for s in pack.skipped)
+    if reasons:
+        lines += ["", "Skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))]
+        for s in pack.skipped:
+            target = f" -> {s.merged_into}" if s.merged_into else ""
+            detail = f" ({s.detail})" if s.detail else ""
+            lines.append(f"  {s.source.path}:{s.source.line}: {s.reason}{target}{detail}: "
+                         f"{_short(s.question)}")
+    if report.reworded:
+        lines += ["", "Reworded questions that keep their id"]
+        lines += [f"  {ref.path}:{ref.line}: {card_id} (was: {_short(old)})"
+                  for ref, card_id, old in report.reworded]
+    lines += ["", f"Since the last build: {len(report.added)} added, {len(report.updated)} "
+              f"updated, {len(pack.cards) - len(report.added) - len(report.updated)} unchanged, "
+              f"{len(report.removed)} removed"]
+    if report.removed:
+        lines.append("  removed ids: " + ", ".join(report.removed))
+    shown = [d for d in report.diagnostics if d.level != "info"]
+    if shown:
+        lines += ["", f"Warnings and errors ({len(shown)})"]
+        lines += [f"  {d}" for d in sorted(shown, key=lambda d: (d.path, d.line or 0))]
+    if report.written:
+        lines += ["", "Written: " + ", ".join(report.written)]
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, limit: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

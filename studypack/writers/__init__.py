@@ -1,0 +1,39 @@
+"""The output registry and atomic file writing shared by every writer."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from studypack.errors import OutputError
+
+# Outputs this version can build, by name; the others are refused with a clear message.
+AVAILABLE = ("yaml",)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace path with data in one step, so readers never see a half-written file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+
+
+def check_available(names: tuple[str, ...]) -> None:
+    """Refuse outputs that this version cannot build yet."""
+    missing = [name for name in names if name not in AVAILABLE]
+    if missing:
+        raise OutputError(
+            f"output {', '.join(repr(m) for m in missing)} is not available in this version "
+            f"(available: {', '.join(AVAILABLE)}); use --only {','.join(AVAILABLE)}"
+        )

@@ -1,0 +1,85 @@
+"""The command line: help, exit codes, one-line errors and byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import GOLDEN, ROOT
+
+
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, env={"SOURCE_DATE_EPOCH": "1",
+                                                               "PATH": "/usr/bin:/bin"})
+
+
+def test_help_explains_every_option() -> None:
+    out = _cli("--help").stdout
+    for option in ("--config", "--source", "--out", "--only", "--from", "--lock", "--strict"):
+        assert option in out
+
+
+def test_build_writes_notes_and_report_and_is_repeatable(tmp_path: Path) -> None:
+    args = ("--source", str(GOLDEN), "--out", str(tmp_path / "out"), "--lock",
+            str(tmp_path / "lock"))
+    first = _cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert "Deep learning:" in first.stdout
+    notes = (tmp_path / "out" / "notes.yaml").read_bytes()
+    lock = (tmp_path / "lock").read_bytes()
+    assert (tmp_path / "out" / "report.txt").read_text() == first.stdout
+    again = _cli(*args)
+    assert again.returncode == 0
+    assert (tmp_path / "out" / "notes.yaml").read_bytes() == notes
+    assert (tmp_path / "lock").read_bytes() == lock
+    assert "0 added, 0 updated" in again.stdout
+
+
+def test_outputs_not_built_yet_are_refused(tmp_path: Path) -> None:
+    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "anki")
+    assert result.returncode == 6
+    assert result.stderr.startswith("error: output 'anki' is not available in this version")
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_source_is_one_line(tmp_path: Path) -> None:
+    result = _cli("--source", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 4
+    assert result.stderr == f"error: {tmp_path / 'nowhere'}: no such file or folder\n"
+
+
+def test_from_yaml_starts_at_the_intermediate(tmp_path: Path) -> None:
+    built = _cli("--source", str(GOLDEN), "--out", str(tmp_path / "a"), "--lock",
+                 str(tmp_path / "lock"))
+    assert built.returncode == 0
+    again = _cli("--from", str(tmp_path / "a" / "notes.yaml"), "--out", str(tmp_path / "b"))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "b" / "notes.yaml").read_bytes() == \
+        (tmp_path / "a" / "notes.yaml").read_bytes()
+
+
+def test_bad_notes_yaml_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.yaml"
+    bad.write_text("schema_version: 9\ntitle: t\ntopics: []\n")
+    result = _cli("--from", str(bad), "--out", str(tmp_path / "o"))
+    assert result.returncode == 5
+    assert result.stderr.startswith(f"error: {bad}:1: schema_version 9 is not supported")
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    (tmp_path / "n").mkdir()
+    (tmp_path / "n" / "prose.md").write_text("Nothing to ask.\n")
+    args = ("--source", str(tmp_path / "n"), "--out", str(tmp_path / "o"), "--lock",
+            str(tmp_path / "lock"))
+    assert _cli(*args).returncode == 0
+    assert _cli(*args, "--strict").returncode == 1
+
+
+def test_lock_inside_notes_folder_is_refused(tmp_path: Path) -> None:
+    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--lock",
+                  str(GOLDEN / "x.lock"))
+    assert result.returncode == 3
+    assert "must not be inside the notes folder" in result.stderr
+    assert not (GOLDEN / "x.lock").exists()

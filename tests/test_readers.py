@@ -1,0 +1,50 @@
+"""Golden cases: each dialect's fixture note gives exactly the expected notes.yaml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from studypack import readers, sources
+from tests.conftest import EXPECTED, GOLDEN
+
+CASES = sorted(GOLDEN.iterdir())
+
+
+@pytest.mark.parametrize("note", CASES, ids=lambda p: p.stem)
+def test_golden(note: Path, run, project_config) -> None:
+    run(note)
+    produced = (project_config.output / "notes.yaml").read_text(encoding="utf-8")
+    expected_path = EXPECTED / f"{note.stem}.yaml"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_path.write_text(produced, encoding="utf-8")
+    assert produced == expected_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "dialect"),
+    [("bullets.md", "bullets"), ("headings.md", "headings"), ("admonition.md", "admonition"),
+     ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings")],
+)
+def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
+    path = GOLDEN / name
+    source = sources.load(path, GOLDEN, name)
+    assert readers.choose_dialect(source, {})[0] == dialect
+
+
+def test_config_glob_overrides_detection() -> None:
+    source = sources.load(GOLDEN / "headings.md", GOLDEN, "headings.md")
+    assert readers.choose_dialect(source, {"head*.md": "bullets"}) == ("bullets", 1.0)
+
+
+def test_unrecognized_file_is_reported(tmp_path: Path, run) -> None:
+    note = tmp_path / "notes" / "prose.md"
+    note.parent.mkdir()
+    note.write_text("Just a paragraph of prose.\n\nAnd another one.\n", encoding="utf-8")
+    report = run(note.parent)
+    assert [str(d) for d in report.diagnostics] == [
+        "prose.md: warning: no reader recognizes this file; no questions read"
+    ]
+    assert report.pack.cards == ()
