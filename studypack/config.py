@@ -85,7 +85,7 @@ def parse_config(raw: Any, path: Path) -> Config:
 
     def get(key: str, kind: type | tuple[type, ...], default: Any) -> Any:
         value = raw.get(key, default)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
             names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
             problems.append(f"{key}: must be {names}, not {type(value).__name__}")
             return default

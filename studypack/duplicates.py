@@ -10,10 +10,10 @@ from rapidfuzz import fuzz
 # Words that carry no meaning of their own in a question, including the filler of interview
 # questions ("can you explain the concept of ... in deep learning").
 _FILLER = frozenset(
-    "a an the of in on for to and or is are was were be do does did you your we our i it its "
-    "this that these those what whats which why how when where who can could would should will "
-    "please explain describe tell me us about concept understand by with as at from into "
-    "between difference differences mean meaning means term".split()
+    "a an the of in on for to and or is are was were be do does did you your we our i it "
+    "its this that these those what whats which why how when where who can could would "
+    "should will please explain describe tell me us about concept understand by with as at "
+    "from into between difference differences mean meaning means term".split()
 )
 _FIELD_PHRASE = re.compile(r"\b(in|for|of) (deep|machine) learning( models?)?\b")
 _BLOCK_LIMIT = 50  # words shared by more questions than this are too common to block on

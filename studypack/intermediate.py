@@ -117,7 +117,7 @@ class _Checker:
             return None
         if kind is str and not isinstance(value, str):
             value = str(value)  # a question like `1984?` is still text
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
             raise self.fail(node, f"{what} must be a {kind.__name__}")
         return value
 

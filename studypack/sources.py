@@ -192,7 +192,7 @@ def _split_front_matter(
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        diagnostics.append(Diagnostic(rel, line, "error", f"front matter is not valid YAML"))
+        diagnostics.append(Diagnostic(rel, line, "error", "front matter is not valid YAML"))
         data = None
     blank = "\n" * match.group(0).count("\n")
     body = blank + text[match.end() :]

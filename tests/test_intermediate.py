@@ -46,5 +46,5 @@ def test_duplicate_ids_are_refused() -> None:
             "        source: {path: n.md, line: 1}\n")
     text = "schema_version: 1\ntitle: t\ntopics:\n  - slug: a\n    title: A\n    cards:\n" \
         + card + card
-    with pytest.raises(IntermediateError, match="notes.yaml:11: card id 'x' is used twice"):
+    with pytest.raises(IntermediateError, match=r"notes.yaml:11: card id 'x' is used twice"):
         intermediate.load(text, "notes.yaml")

@@ -46,8 +46,10 @@ def test_mac_roman_mojibake_is_repaired() -> None:
 
 
 def test_html_comments_are_blanked_and_lines_kept(tmp_path: Path) -> None:
-    source = _load(tmp_path, b"a\n<!-- hidden\n### Q?\n-->\nb <!-- x --> c\n```\n<!-- code -->\n```\n")
-    assert source.text.split("\n") == ["a", "", "", "", "b  c", "```", "<!-- code -->", "```", ""]
+    data = b"a\n<!-- hidden\n### Q?\n-->\nb <!-- x --> c\n```\n<!-- code -->\n```\n"
+    source = _load(tmp_path, data)
+    assert source.text.split("\n") == [
+        "a", "", "", "", "b  c", "```", "<!-- code -->", "```", ""]
 
 
 def test_front_matter_is_read_and_blanked(tmp_path: Path) -> None:

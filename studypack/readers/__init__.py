@@ -23,7 +23,7 @@ READERS: dict[str, ModuleType] = {
 
 
 def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | None, float]:
-    """The dialect for a file and how sure we are: front matter, then config globs, then detection."""
+    """The dialect for a file and how sure we are: front matter, config globs, then detection."""
     if source.front_matter.dialect:
         return source.front_matter.dialect, 1.0
     for pattern, name in overrides.items():

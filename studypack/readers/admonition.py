@@ -1,4 +1,4 @@
-"""Reads mkdocs-material question admonitions: `!!! Question` with Question/Answer tabs or a body."""
+"""Reads mkdocs-material question admonitions: `!!! Question` with Question/Answer tabs."""
 
 from __future__ import annotations
 

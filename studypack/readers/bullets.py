@@ -1,4 +1,4 @@
-"""Reads nested-bullet notes: a top-level bullet is a question or a term, its sub-bullets answer it."""
+"""Reads nested-bullet notes: a top-level bullet asks (or names a term), its sub-bullets answer."""
 
 from __future__ import annotations
 
@@ -61,7 +61,8 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     return items, []
 
 
-def _item(current: tuple[Line, str], body: list[Line], section: list[tuple[int, str]]) -> list[RawItem]:
+def _item(current: tuple[Line, str], body: list[Line],
+          section: list[tuple[int, str]]) -> list[RawItem]:
     line, text = current
     answer = block_text(body)
     if looks_like_link(text) or is_non_question_title(text):

@@ -14,10 +14,11 @@ NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
 DIFFICULTY_MARKER = re.compile(r"^\s*\[(E|M|H|easy|medium|hard)\]", re.I)
 
 _QUESTION_OPENERS = (
-    "what how why when where which who whom whose is are was were do does did can could should "
-    "would will shall may might must explain describe compare contrast define list name derive "
-    "write implement give draw compute calculate estimate discuss outline state prove show "
-    "suggest design fill sketch differentiate distinguish summarize summarise tell"
+    "what how why when where which who whom whose is are was were do does did can could "
+    "should would will shall may might must explain describe compare contrast define list "
+    "name derive write implement give draw compute calculate estimate discuss outline "
+    "state prove show suggest design fill sketch differentiate distinguish summarize "
+    "summarise tell"
 ).split()
 _COMPARISON = re.compile(r"\b(vs\.?|versus)\s", re.I)
 # Headings and terms that organise notes rather than ask anything.
@@ -61,9 +62,8 @@ def split_lines(text: str) -> list[Line]:
             lines.append(Line(number, text_line, True))
         elif fence is not None:
             lines.append(Line(number, text_line, True))
-            if marker and marker.group(2)[0] == fence[0] and len(marker.group(2)) >= len(fence):
-                if not text_line[marker.end() :].strip():
-                    fence = None
+            if marker and _closes(marker, fence, text_line):
+                fence = None
         else:
             lines.append(Line(number, text_line, False))
     return lines
@@ -78,10 +78,14 @@ def unclosed_fence(lines: list[Line]) -> int | None:
             continue
         if fence is None:
             fence = (line.number, marker.group(2))
-        elif marker.group(2)[0] == fence[1][0] and len(marker.group(2)) >= len(fence[1]):
-            if not line.text[marker.end() :].strip():
-                fence = None
+        elif _closes(marker, fence[1], line.text):
+            fence = None
     return fence[0] if fence else None
+
+
+def _closes(marker: re.Match[str], fence: str, text: str) -> bool:
+    same_kind = marker.group(2)[0] == fence[0] and len(marker.group(2)) >= len(fence)
+    return same_kind and not text[marker.end() :].strip()
 
 
 def heading(line: Line) -> tuple[int, str] | None:

@@ -18,8 +18,9 @@ from studypack.readers.common import (
     plain,
 )
 
-_FIGURE = re.compile(r"^\s*(!\[[^\]]*\]\([^)]*\)|</?(center|img|figure|p|div)\b[^>]*>|<br\s*/?>)+\s*$",
-                     re.I)
+_FIGURE = re.compile(
+    r"^\s*(!\[[^\]]*\]\([^)]*\)|</?(center|img|figure|p|div)\b[^>]*>|<br\s*/?>)+\s*$", re.I
+)
 _STEM_WORDS = 6  # a parent item this long is a shared stem rather than a group title
 
 
