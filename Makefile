@@ -1,0 +1,44 @@
+# studypack: `make build` builds the notes in source_notes/, `make test` runs lint and tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: build test lint lock clean system-deps
+
+build: system-deps $(VENV)/.stamp-runtime
+	$(PY) build.py
+
+test: system-deps $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+
+system-deps:
+	@scripts/check-system-deps.sh
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.stamp-runtime
+
+# Re-pin every dependency after editing pyproject.toml.
+lock: | $(VENV)/bin/python
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf output $(VENV)
