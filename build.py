@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     print(render(report), end="")
-    if report.count("error") or (args.strict or config.strict) and report.count("warning"):
+    if report.count("error") or ((args.strict or config.strict) and report.count("warning")):
         return ExitCode.DIAGNOSTICS
     return ExitCode.OK
 
