@@ -102,6 +102,4 @@ class Document:
     confidence: float
     items: tuple[RawItem, ...] = ()
     front_matter: FrontMatter = field(default_factory=FrontMatter)
-    skipped: tuple[Skipped, ...] = ()  # already-decided skips carried by an intermediate input
     diagnostics: tuple[Diagnostic, ...] = ()
-    title: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from studypack.errors import Diagnostic
 from studypack.model import Document, Pack, SourceRef
@@ -20,7 +20,7 @@ class Report:
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
-    written: tuple[str, ...] = field(default=())
+    written: tuple[str, ...] = ()
 
     def count(self, level: str) -> int:
         """How many diagnostics of one level."""
@@ -65,10 +65,10 @@ def render(report: Report) -> str:
               f"{len(report.removed)} removed"]
     if report.removed:
         lines.append("  removed ids: " + ", ".join(report.removed))
-    shown = [d for d in report.diagnostics if d.level != "info"]
-    if shown:
-        lines += ["", f"Warnings and errors ({len(shown)})"]
-        lines += [f"  {d}" for d in sorted(shown, key=lambda d: (d.path, d.line or 0))]
+    if report.diagnostics:
+        lines += ["", f"Messages: {report.count('error')} errors, {report.count('warning')} "
+                  f"warnings, {report.count('info')} notes"]
+        lines += [f"  {d}" for d in sorted(report.diagnostics, key=lambda d: (d.path, d.line or 0))]
     if report.written:
         lines += ["", "Written: " + ", ".join(report.written)]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fnmatch import fnmatch
 from types import ModuleType
 
@@ -45,18 +44,16 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     if dialect is None:
         diagnostics.append(Diagnostic(source.rel, None, "warning",
                                       "no reader recognizes this file; no questions read"))
-        return Document(source.rel, "unknown", 0.0, (), source.front_matter, (),
-                        tuple(diagnostics))
+        return Document(source.rel, "unknown", 0.0, (), source.front_matter, tuple(diagnostics))
     if dialect not in READERS:
         diagnostics.append(Diagnostic(source.rel, None, "error",
                                       f"unknown dialect '{dialect}' (known: {', '.join(READERS)})"))
-        return Document(source.rel, dialect, 0.0, (), source.front_matter, (), tuple(diagnostics))
+        return Document(source.rel, dialect, 0.0, (), source.front_matter, tuple(diagnostics))
     lines = split_lines(source.text)
     fence = unclosed_fence(lines)
     if fence:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
-    reader: Callable = READERS[dialect].read
-    items, found = reader(lines, source.rel)
-    return Document(source.rel, dialect, confidence, tuple(items), source.front_matter, (),
+    items, found = READERS[dialect].read(lines, source.rel)
+    return Document(source.rel, dialect, confidence, tuple(items), source.front_matter,
                     tuple(diagnostics + found))

@@ -1,0 +1,15 @@
+"""The notes shipped in source_notes/ build a clean pack out of the box, in every dialect."""
+
+from __future__ import annotations
+
+from studypack.readers import READERS
+from tests.conftest import ROOT
+
+
+def test_source_notes_cover_every_dialect_and_build_cleanly(run) -> None:
+    report = run(ROOT / "source_notes")
+    assert {doc.dialect for doc in report.documents} == set(READERS)
+    assert len(report.pack.cards) >= 60
+    assert [d for d in report.diagnostics if d.level != "info"] == []
+    assert {s.reason for s in report.pack.skipped} <= {"unanswered", "duplicate"}
+    assert len(report.pack.topics) >= 6
