@@ -51,7 +51,7 @@ def build(config: Config, only: tuple[str, ...] | None = None,
 
 def read_documents(config: Config) -> list[Document]:
     """Every note under the configured sources, read by its dialect's reader."""
-    found = sources.discover(list(config.sources))
+    found = sources.discover(list(config.sources), skip=config.output)
     documents = []
     for path, root, rel in found:
         try:

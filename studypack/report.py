@@ -71,7 +71,18 @@ def render(report: Report) -> str:
         lines += [f"  {d}" for d in sorted(report.diagnostics, key=lambda d: (d.path, d.line or 0))]
     if report.written:
         lines += ["", "Written: " + ", ".join(report.written)]
+    lines += ["", _summary(report)]
     return "\n".join(lines) + "\n"
+
+
+def _summary(report: Report) -> str:
+    pack = report.pack
+    reasons = Counter(s.reason for s in pack.skipped)
+    found = sum(len(doc.items) for doc in report.documents)
+    read = f"{found} questions in {len(report.documents)} files -> " if report.documents else ""
+    skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items())) or "none skipped"
+    return (f"Summary: {read}{len(pack.cards)} cards, {skipped}; "
+            f"{report.count('error')} errors, {report.count('warning')} warnings")
 
 
 def _short(text: str, limit: int = 70) -> str:

@@ -48,8 +48,11 @@ class Source:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def discover(paths: list[Path]) -> list[tuple[Path, Path, str]]:
-    """(file, root, display path) for every note under the given folders or files, sorted."""
+def discover(paths: list[Path], skip: Path | None = None) -> list[tuple[Path, Path, str]]:
+    """(file, root, display path) for every note under the given folders or files, sorted.
+
+    `skip` is a folder never read (the output folder, so a build never reads its own results).
+    """
     found: list[tuple[Path, Path, str]] = []
     for given in paths:
         if not given.exists():
@@ -61,6 +64,8 @@ def discover(paths: list[Path]) -> list[tuple[Path, Path, str]]:
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
             if any(part.startswith(".") for part in relative.parts):
+                continue
+            if skip is not None and path.is_relative_to(skip):
                 continue
             if path.is_file() and path.suffix.lower() in NOTE_SUFFIXES:
                 found.append((path, root, relative.as_posix()))

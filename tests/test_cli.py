@@ -83,3 +83,14 @@ def test_lock_inside_notes_folder_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "must not be inside the notes folder" in result.stderr
     assert not (GOLDEN / "x.lock").exists()
+
+
+def test_output_inside_the_notes_folder_is_not_read_back(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("### What is a tensor?\nAn array.\n")
+    args = ("--source", str(notes), "--out", str(notes / "output"), "--lock",
+            str(tmp_path / "lock"))
+    assert _cli(*args).returncode == 0
+    again = _cli(*args)
+    assert "1 questions in 1 files -> 1 cards" in again.stdout
