@@ -10,13 +10,15 @@ from pathlib import Path
 from studypack import identity, intermediate, readers, sources
 from studypack.config import Config
 from studypack.errors import ConfigError, Diagnostic, IntermediateError, SourceError
-from studypack.model import Document
+from studypack.model import Document, Pack
 from studypack.normalize import normalize
 from studypack.report import Report, render
-from studypack.writers import check_available, write_atomic
+from studypack.writers import anki, check_available, write_atomic
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
+DECK = "deck.apkg"
+CACHE = ".cache"  # rendered formulas; safe to delete
 
 
 def build(config: Config, only: tuple[str, ...] | None = None,
@@ -25,7 +27,7 @@ def build(config: Config, only: tuple[str, ...] | None = None,
     outputs = only or config.outputs
     check_available(outputs)
     if from_yaml is not None:
-        return _build_from_yaml(config, from_yaml)
+        return _build_from_yaml(config, from_yaml, outputs)
 
     # Phase 1: read and decide. Nothing is written until all of it succeeded.
     _check_lock_location(config)
@@ -41,12 +43,27 @@ def build(config: Config, only: tuple[str, ...] | None = None,
 
     # Phase 2: write, each file atomically.
     written = [_write(config.output / NOTES_YAML, notes_text)]
+    modified = {card_id: entry.modified for card_id, entry in result.lock.items()}
+    problems, more = _write_outputs(pack, config, outputs, modified)
+    written += more
+    report = replace(report, diagnostics=report.diagnostics + tuple(problems))
     lock_text = identity.dump_lock(result.lock)
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
     report = replace(report, written=(*written, _display(config.output / REPORT_TXT)))
     write_atomic(config.output / REPORT_TXT, render(report).encode())
     return report
+
+
+def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...],
+                   modified: dict[str, int]) -> tuple[list[Diagnostic], list[str]]:
+    problems: list[Diagnostic] = []
+    written: list[str] = []
+    if "anki" in outputs:
+        context = anki.DeckContext(config.sources, config.output / CACHE / "media", modified)
+        problems += anki.write(pack, config.output / DECK, context)
+        written.append(_display(config.output / DECK))
+    return sorted(set(problems)), written
 
 
 def read_documents(config: Config) -> list[Document]:
@@ -68,7 +85,7 @@ def read_documents(config: Config) -> list[Document]:
     return documents
 
 
-def _build_from_yaml(config: Config, path: Path) -> Report:
+def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...]) -> Report:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -77,10 +94,13 @@ def _build_from_yaml(config: Config, path: Path) -> Report:
         raise IntermediateError(f"{path}: not UTF-8 text") from None
     pack = intermediate.load(text, str(path))
     target = config.output / NOTES_YAML
-    written = ()
+    written = []
     if target.resolve() != path.resolve():
-        written = (_write(target, intermediate.dump(pack)),)
-    return Report(pack, written=written)
+        written.append(_write(target, intermediate.dump(pack)))
+    lock = identity.read_lock(config.lock)
+    modified = {card.id: lock[card.id].modified if card.id in lock else 0 for card in pack.cards}
+    problems, more = _write_outputs(pack, config, outputs, modified)
+    return Report(pack, diagnostics=tuple(problems), written=(*written, *more))
 
 
 def _check_lock_location(config: Config) -> None:

@@ -65,6 +65,8 @@ def render(report: Report) -> str:
               f"{len(report.removed)} removed"]
     if report.removed:
         lines.append("  removed ids: " + ", ".join(report.removed))
+        lines.append("  (importing cannot delete notes: in Anki's browser, search "
+                     "Id:<id> for each and delete them by hand)")
     if report.diagnostics:
         lines += ["", f"Messages: {report.count('error')} errors, {report.count('warning')} "
                   f"warnings, {report.count('info')} notes"]

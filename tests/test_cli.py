@@ -38,9 +38,9 @@ def test_build_writes_notes_and_report_and_is_repeatable(tmp_path: Path) -> None
 
 
 def test_outputs_not_built_yet_are_refused(tmp_path: Path) -> None:
-    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "anki")
+    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "cheatsheet")
     assert result.returncode == 6
-    assert result.stderr.startswith("error: output 'anki' is not available in this version")
+    assert result.stderr.startswith("error: output 'cheatsheet' is not available in this version")
     assert "Traceback" not in result.stderr
 
 

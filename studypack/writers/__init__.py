@@ -6,10 +6,23 @@ import os
 import tempfile
 from pathlib import Path
 
+import jinja2
+
 from studypack.errors import OutputError
 
 # Outputs this version can build, by name; the others are refused with a clear message.
-AVAILABLE = ("yaml",)
+AVAILABLE = ("yaml", "anki")
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def template_env() -> jinja2.Environment:
+    """The one Jinja environment every writer renders its templates with."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "html.j2", "xml"]),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -1,0 +1,74 @@
+"""Turns TeX spans in Markdown into content-hashed SVG files (ziamath), shared by deck and PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import ziamath
+
+from studypack.writers import write_atomic
+
+ziamath.config.svg2 = False  # SVG 1.1 without shared ids: many formulas can sit in one page
+
+# Display first, then inline. `$...$` must hug its content and not be followed by a digit, so
+# "costs $5 and $10" stays text.
+_SPANS = re.compile(
+    r"\$\$(?P<d1>.+?)\$\$"
+    r"|\\\[(?P<d2>.+?)\\\]"
+    r"|\\\((?P<i1>.+?)\\\)"
+    r"|(?<![\\$\w])\$(?P<i2>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?!\d)",
+    re.S,
+)
+_CODE = re.compile(r"(?ms)^(\s*(?:[-*+]\s+|\d+[.)]\s+)?)(`{3,}|~{3,}).*?^\s*\2[ \t]*$|`[^`\n]+`")
+FONT_SIZE = 16.0
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One rendered formula: its file name, TeX and box metrics in em."""
+
+    tex: str
+    display: bool
+    file: str | None  # None when the TeX could not be rendered
+    height_em: float = 0.0
+    depth_em: float = 0.0  # how far it reaches below the text baseline
+    error: str = ""
+
+
+def find(markdown: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, tex, display) for every formula outside code."""
+    code = [m.span() for m in _CODE.finditer(markdown)]
+    found = []
+    for match in _SPANS.finditer(markdown):
+        if any(a <= match.start() < b for a, b in code):
+            continue
+        display = match.group("d1") is not None or match.group("d2") is not None
+        tex = next(g for g in match.group("d1", "d2", "i1", "i2") if g is not None)
+        found.append((match.start(), match.end(), tex.strip(), display))
+    return found
+
+
+def render(tex: str, display: bool, folder: Path) -> Formula:
+    """The formula as an SVG file in folder, reusing an earlier render of the same TeX."""
+    digest = hashlib.sha1(f"{display}\0{tex}".encode()).hexdigest()[:16]
+    name = f"formula-{digest}.svg"
+    path = folder / name
+    meta = path.with_suffix(".box")
+    if path.exists() and meta.exists():
+        height, depth = (float(v) for v in meta.read_text().split())
+        return Formula(tex, display, name, height, depth)
+    try:
+        math = ziamath.Latex(tex, size=FONT_SIZE, inline=not display, title=tex)
+        svg = math.svg()
+        _, height = math.getsize()
+    except Exception as error:  # the renderer raises many kinds for bad TeX
+        return Formula(tex, display, None, error=f"{type(error).__name__}: {error}".rstrip(": "))
+    match = re.search(r'viewBox="[-\d.]+ (-?[\d.]+) [\d.]+ ([\d.]+)"', svg)
+    top, box = (float(match.group(1)), float(match.group(2))) if match else (-height, height)
+    depth = max(0.0, box + top)
+    write_atomic(path, svg.encode())
+    write_atomic(meta, f"{box / FONT_SIZE:.4f} {depth / FONT_SIZE:.4f}\n".encode())
+    return Formula(tex, display, name, box / FONT_SIZE, depth / FONT_SIZE)

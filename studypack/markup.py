@@ -1,0 +1,129 @@
+"""Markdown to sanitized HTML for cards and pages: formulas as SVG, local images, Pygments code."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+
+from studypack import formulas
+
+_ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
+    "code", "span", "div", "table", "thead", "tbody", "tr", "th", "td", "em", "strong", "b", "i",
+    "u", "s", "del", "sub", "sup", "a", "img", "dl", "dt", "dd", "center", "kbd",
+}
+_ALLOWED_ATTRIBUTES = {
+    "span": {"class"}, "div": {"class"}, "pre": {"class"}, "code": {"class"},
+    "img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"},
+}
+_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_HTML_IMAGE_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?P<src>.*?)\2", re.I)
+_PLACEHOLDER = "SPFORMULA{:05d}X"
+_PLACEHOLDER_RE = re.compile(r"SPFORMULA(\d{5})X")
+
+
+@dataclass
+class Rendered:
+    """HTML plus the files it needs and the problems found on the way."""
+
+    html: str
+    media: dict[str, Path] = field(default_factory=dict)  # packaged name -> file
+    problems: list[str] = field(default_factory=list)
+
+
+ImageResolver = Callable[[str], Path | None]
+
+
+def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rendered:
+    """Render one Markdown field; never raises on bad input, records problems instead."""
+    result = Rendered("")
+    spans = formulas.find(text)
+    rendered: list[formulas.Formula] = []
+    for start, end, tex, display in reversed(spans):
+        rendered.append(formulas.render(tex, display, formula_dir))
+        text = text[:start] + _PLACEHOLDER.format(len(spans) - len(rendered)) + text[end:]
+    rendered.reverse()
+    text = _MD_IMAGE.sub(lambda m: _markdown_image(m, resolve_image, result), text)
+    text = _HTML_IMAGE_SRC.sub(lambda m: _html_image(m, resolve_image, result), text)
+    body = markdown.markdown(
+        text,
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+    )
+    allowed = set(result.media)
+    clean = nh3.clean(
+        body,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        attribute_filter=lambda tag, attr, value: _keep(tag, attr, value, allowed),
+        link_rel="noopener noreferrer",
+    )
+    for formula in rendered:
+        if formula.error:
+            result.problems.append(f"formula ${formula.tex}$ cannot be rendered: {formula.error}")
+        elif formula.file:
+            result.media[formula.file] = formula_dir / formula.file
+    result.html = _PLACEHOLDER_RE.sub(lambda m: _formula_html(rendered[int(m.group(1))]), clean)
+    return result
+
+
+def _keep(tag: str, attr: str, value: str, media: set[str]) -> str | None:
+    # Only images this build packaged itself; nothing remote or outside the notes.
+    if tag == "img" and attr == "src":
+        return value if value in media else None
+    return value
+
+
+def _packaged(path: Path, result: Rendered) -> str:
+    name = f"img-{hashlib.sha1(path.read_bytes()).hexdigest()[:16]}{path.suffix.lower()}"
+    result.media[name] = path
+    return name
+
+
+def _markdown_image(match: re.Match[str], resolve: ImageResolver, result: Rendered) -> str:
+    src = match.group("src").strip("<>")
+    path = resolve(src)
+    if path is None:
+        result.problems.append(f"image '{src}' not found or outside the notes folder")
+        return f"*[image not available: {match.group('alt') or src}]*"
+    return f"![{match.group('alt')}]({_packaged(path, result)})"
+
+
+def _html_image(match: re.Match[str], resolve: ImageResolver, result: Rendered) -> str:
+    src = html.unescape(match.group("src"))
+    path = resolve(src)
+    if path is None:
+        result.problems.append(f"image '{src}' not found or outside the notes folder")
+        return f"{match.group(1)}{match.group(2)}missing{match.group(2)}"
+    return f"{match.group(1)}{match.group(2)}{_packaged(path, result)}{match.group(2)}"
+
+
+def _formula_html(formula: formulas.Formula) -> str:
+    tex = html.escape(" ".join(formula.tex.split()), quote=True)
+    if formula.file is None:
+        return f'<code class="formula-error">{tex}</code>'
+    kind = "display" if formula.display else "inline"
+    img = (f'<img class="formula {kind}" src="{formula.file}" alt="{tex}" '
+           f'style="height:{formula.height_em:.3f}em;vertical-align:-{formula.depth_em:.3f}em">')
+    return f'<span class="formula-block">{img}</span>' if formula.display else img
+
+
+def image_resolver(note: Path, roots: tuple[Path, ...]) -> ImageResolver:
+    """Resolve image references relative to their note, refusing anything outside the roots."""
+
+    def resolve(src: str) -> Path | None:
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith(("/", "\\")):
+            return None  # remote, data:, file: or absolute: never read
+        path = (note.parent / src.split("#")[0].split("?")[0]).resolve()
+        inside = any(path.is_relative_to(root) for root in roots)
+        return path if inside and path.is_file() else None
+
+    return resolve

@@ -1,0 +1,148 @@
+"""Writes the pack as an Anki package: one subdeck per topic, stable ids, formulas as SVG."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+from pygments.formatters import HtmlFormatter
+
+from studypack import markup
+from studypack.errors import Diagnostic
+from studypack.model import Card, Pack
+from studypack.writers import TEMPLATES, template_env, write_atomic
+
+GUID_NAMESPACE = "studypack"
+FIELDS = ("Question", "Answer", "Topic", "Difficulty", "Source", "Id")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def stable_id(name: str) -> int:
+    """A fixed Anki id (deck or note type) derived from a name, inside Anki's id range."""
+    return int(hashlib.sha1(name.encode()).hexdigest()[:12], 16) % (1 << 40) + (1 << 30)
+
+
+@dataclass(frozen=True)
+class DeckContext:
+    """What the deck writer needs besides the pack."""
+
+    roots: tuple[Path, ...]  # the notes folders; images are read only from under them
+    media_dir: Path  # where rendered formulas are cached
+    modified: dict[str, int]  # card id -> when its content last changed
+
+
+class _Note(genanki.Note):
+    """A note whose modified time is its own, so Anki updates only what changed."""
+
+    def __init__(self, modified: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.modified = modified
+
+    def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # genanki's signature
+        super().write_to_db(cursor, self.modified, deck_id, id_gen)
+
+
+def note_type(title: str) -> genanki.Model:
+    """studypack's own note type, with templates and CSS from templates/anki/."""
+    env = template_env()
+    css = env.get_template("anki/card.css.j2").render(
+        code_light=HtmlFormatter(style="default").get_style_defs(".highlight"),
+        code_dark=HtmlFormatter(style="monokai").get_style_defs(
+            [".nightMode .highlight", ".night_mode .highlight"]),
+    )
+    return genanki.Model(
+        stable_id("studypack note type v1"),
+        "studypack Q&A",
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{
+            "name": "Card 1",
+            "qfmt": (TEMPLATES / "anki" / "front.html").read_text(encoding="utf-8"),
+            "afmt": (TEMPLATES / "anki" / "back.html").read_text(encoding="utf-8"),
+        }],
+        css=css,
+        sort_field_index=0,
+    )
+
+
+def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
+    """Write target.apkg atomically; returns problems found in card contents."""
+    model = note_type(pack.title)
+    problems: list[Diagnostic] = []
+    media: dict[str, Path] = {}
+    decks = []
+    for topic in pack.topics:
+        deck_name = f"{pack.title}::{topic.title}"
+        deck = genanki.Deck(stable_id(f"deck {deck_name}"), deck_name)
+        for card in topic.cards:
+            fields = _fields(card, topic.title, context, media, problems)
+            deck.add_note(_Note(
+                context.modified.get(card.id, 0),
+                model=model, fields=fields, guid=genanki.guid_for(GUID_NAMESPACE, card.id),
+                tags=_tags(card), sort_field=card.question,
+            ))
+        decks.append(deck)
+    write_atomic(target, _package(decks, media, max(context.modified.values(), default=0)))
+    return problems
+
+
+def _fields(card: Card, topic: str, context: DeckContext, media: dict[str, Path],
+            problems: list[Diagnostic]) -> list[str]:
+    note = _note_path(card.source.path, context.roots)
+    resolve = markup.image_resolver(note, context.roots)
+    html = []
+    for text in (card.question, card.answer):
+        rendered = markup.to_html(text, resolve, context.media_dir)
+        media.update(rendered.media)
+        problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
+                     for p in rendered.problems]
+        html.append(rendered.html)
+    source = f"{card.source.path}:{card.source.line}"
+    return [*html, topic, card.difficulty or "", source, card.id]
+
+
+def _note_path(path: str, roots: tuple[Path, ...]) -> Path:
+    for root in roots:
+        for candidate in (root / path, root.parent / path):
+            if candidate.is_file():
+                return candidate
+    return (roots[0] if roots else Path.cwd()) / path
+
+
+def _tags(card: Card) -> list[str]:
+    tags = list(card.tags)
+    if card.difficulty:
+        tags.append(f"difficulty::{card.difficulty}")
+    tags.append("source::" + Path(card.source.path).stem.replace(" ", "_"))
+    return sorted(dict.fromkeys(tag.replace(" ", "_") for tag in tags))
+
+
+def _package(decks: list[genanki.Deck], media: dict[str, Path], timestamp: int) -> bytes:
+    """The .apkg bytes: the same input always gives the same bytes."""
+    package = genanki.Package(decks)
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "collection.anki2"
+        connection = sqlite3.connect(database)
+        package.write_to_db(connection.cursor(), timestamp, iter(range(timestamp * 1000, 1 << 62)))
+        connection.commit()
+        connection.close()
+        names = sorted(media)
+        archive = Path(folder) / "deck.apkg"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+            _add(out, "collection.anki2", database.read_bytes())
+            _add(out, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
+            for index, name in enumerate(names):
+                _add(out, str(index), media[name].read_bytes())
+        return archive.read_bytes()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)

@@ -1,0 +1,50 @@
+"""Fields as HTML: formulas become SVG images, code and prices stay text, nothing unsafe remains."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studypack import formulas
+from studypack.markup import image_resolver, to_html
+
+
+def _render(tmp_path: Path, text: str):
+    notes = tmp_path / "notes"
+    (notes / "img").mkdir(parents=True, exist_ok=True)
+    (notes / "img" / "a.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    return to_html(text, image_resolver(notes / "n.md", (notes,)), tmp_path / "cache")
+
+
+def test_formulas_are_found_outside_code_and_prices() -> None:
+    text = "costs $5 and $10; $x_i$, $$\\sum_i p_i$$, \\(a\\), \\[b\\], `$c$`\n```\n$d$\n```\n"
+    assert [(tex, display) for _, _, tex, display in formulas.find(text)] == [
+        ("x_i", False), ("\\sum_i p_i", True), ("a", False), ("b", True)]
+
+
+def test_formula_renders_to_a_cached_svg_with_alt_text(tmp_path: Path) -> None:
+    result = _render(tmp_path, "Loss $\\frac{1}{n}\\sum_i \\ell_i$ here.")
+    (name,) = result.media
+    assert (tmp_path / "cache" / name).read_text().startswith("<svg")
+    assert 'alt="\\frac{1}{n}\\sum_i \\ell_i"' in result.html
+    assert "vertical-align:-" in result.html
+    again = _render(tmp_path, "Loss $\\frac{1}{n}\\sum_i \\ell_i$ here.")
+    assert again.html == result.html
+
+
+def test_bad_tex_stays_visible_and_is_reported(tmp_path: Path) -> None:
+    result = _render(tmp_path, "Broken $x^{$ formula")
+    assert '<code class="formula-error">x^{</code>' in result.html
+    assert result.problems and result.problems[0].startswith("formula $x^{$ cannot be rendered")
+
+
+def test_html_is_sanitized_and_nothing_remote_or_outside_is_kept(tmp_path: Path) -> None:
+    result = _render(tmp_path, (
+        "<script>alert(1)</script><iframe src='https://e.x'></iframe>"
+        "<p onclick='x()' style='color:red'>hi</p> ![r](https://e.x/a.png) "
+        "![o](../secret.png) <img src='file:///etc/passwd'> ![ok](img/a.svg)"))
+    for unsafe in ("script", "iframe", "onclick", "style=", "e.x/a.png", "passwd", "secret"):
+        assert unsafe not in result.html
+    assert list(result.media) == [next(iter(result.media))]
+    assert next(iter(result.media)).startswith("img-")
+    assert len(result.problems) == 3  # the remote, outside and file: images
