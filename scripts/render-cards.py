@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
                                  "lock": ROOT / "studypack.lock"})
     pack = build(config, only=("yaml",)).pack
     wanted = argv[1:] or _showcase(pack)
-    model = anki.note_type(pack.title)
+    model = anki.note_type()
     context = anki.DeckContext(config.sources, work / "media", {})
     out.mkdir(parents=True, exist_ok=True)
     for topic in pack.topics:
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
             if card.id not in wanted:
                 continue
             media: dict[str, Path] = {}
-            fields = anki._fields(card, topic.title, context, media, [])
+            fields = anki.card_fields(card, topic.title, context, media, [])
             values = dict(zip(anki.FIELDS, fields, strict=True))
             front = _anki_render(model.templates[0]["qfmt"], values)
             back = _anki_render(model.templates[0]["afmt"], {**values, "FrontSide": front})

@@ -48,7 +48,7 @@ class _Note(genanki.Note):
         super().write_to_db(cursor, self.modified, deck_id, id_gen)
 
 
-def note_type(title: str) -> genanki.Model:
+def note_type() -> genanki.Model:
     """studypack's own note type, with templates and CSS from templates/anki/."""
     env = template_env()
     css = env.get_template("anki/card.css.j2").render(
@@ -72,7 +72,7 @@ def note_type(title: str) -> genanki.Model:
 
 def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
     """Write target.apkg atomically; returns problems found in card contents."""
-    model = note_type(pack.title)
+    model = note_type()
     problems: list[Diagnostic] = []
     media: dict[str, Path] = {}
     decks = []
@@ -80,7 +80,7 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
         deck_name = f"{pack.title}::{topic.title}"
         deck = genanki.Deck(stable_id(f"deck {deck_name}"), deck_name)
         for card in topic.cards:
-            fields = _fields(card, topic.title, context, media, problems)
+            fields = card_fields(card, topic.title, context, media, problems)
             deck.add_note(_Note(
                 context.modified.get(card.id, 0),
                 model=model, fields=fields, guid=genanki.guid_for(GUID_NAMESPACE, card.id),
@@ -91,8 +91,9 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
     return problems
 
 
-def _fields(card: Card, topic: str, context: DeckContext, media: dict[str, Path],
-            problems: list[Diagnostic]) -> list[str]:
+def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, Path],
+                problems: list[Diagnostic]) -> list[str]:
+    """The note's field values as HTML; collects the media they use and any problems."""
     note = _note_path(card.source.path, context.roots)
     resolve = markup.image_resolver(note, context.roots)
     html = []
