@@ -34,6 +34,17 @@ class Duplicates:
 
 
 @dataclass(frozen=True)
+class Cheatsheet:
+    """Layout of the printed cheat sheet."""
+
+    paper: str = "A4 landscape"  # any CSS page size: "A4 landscape", "letter", "A3 landscape"
+    columns: int = 5
+    font_size: float = 6.3  # points
+    summary_length: int = 100  # characters of each card's key line
+    page_budget: int = 4  # more pages than this is reported as a warning
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting of a build; paths are absolute."""
 
@@ -46,6 +57,7 @@ class Config:
     default_topic: str = "other"
     topics: tuple[TopicRule, ...] = ()
     duplicates: Duplicates = field(default_factory=Duplicates)
+    cheatsheet: Cheatsheet = field(default_factory=Cheatsheet)
     strict: bool = False
     base: Path = Path(".")  # the folder config.yaml is in; relative paths start here
 
@@ -111,6 +123,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         default_topic=str(get("default_topic", str, "other")),
         topics=topics,
         duplicates=_duplicates(get("duplicates", dict, {}), problems),
+        cheatsheet=_cheatsheet(get("cheatsheet", dict, {}), problems),
         strict=bool(get("strict", bool, False)),
         base=base,
     )
@@ -138,6 +151,27 @@ def _topic(entry: Any, index: int, problems: list[str]) -> TopicRule:
             value = []
         lists[key] = tuple(value)
     return TopicRule(slug, str(entry.get("title", slug)), lists["sections"], lists["words"])
+
+
+def _cheatsheet(raw: dict, problems: list[str]) -> Cheatsheet:
+    defaults = Cheatsheet()
+    values = {}
+    for f in fields(Cheatsheet):
+        value = raw.get(f.name, getattr(defaults, f.name))
+        kind = float if f.type == "float" else int if f.type == "int" else str
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0 \
+            if kind is not str else isinstance(value, str)
+        if kind is int and not isinstance(value, int):
+            ok = False
+        if not ok:
+            problems.append(f"cheatsheet.{f.name}: must be a positive {kind.__name__}"
+                            if kind is not str else f"cheatsheet.{f.name}: must be text")
+            value = getattr(defaults, f.name)
+        values[f.name] = kind(value)
+    problems += [f"cheatsheet: unknown key '{key}' (known: "
+                 f"{', '.join(f.name for f in fields(Cheatsheet))})"
+                 for key in sorted(set(raw) - {f.name for f in fields(Cheatsheet)}, key=str)]
+    return Cheatsheet(**values)
 
 
 def _duplicates(raw: dict, problems: list[str]) -> Duplicates:

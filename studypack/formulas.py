@@ -45,7 +45,11 @@ def find(markdown: str) -> list[tuple[int, int, str, bool]]:
     for match in _SPANS.finditer(markdown):
         if any(a <= match.start() < b for a, b in code):
             continue
-        display = match.group("d1") is not None or match.group("d2") is not None
+        # `$$x$$` in the middle of a sentence is written as display but meant inline.
+        before = markdown[: match.start()].rsplit("\n", 1)[-1]
+        after = markdown[match.end() :].split("\n", 1)[0]
+        on_own_line = not before.strip() and not after.strip()
+        display = (match.group("d1") is not None or match.group("d2") is not None) and on_own_line
         tex = next(g for g in match.group("d1", "d2", "i1", "i2") if g is not None)
         found.append((match.start(), match.end(), tex.strip(), display))
     return found
@@ -68,7 +72,8 @@ def render(tex: str, display: bool, folder: Path) -> Formula:
         return Formula(tex, display, None, error=f"{type(error).__name__}: {error}".rstrip(": "))
     match = re.search(r'viewBox="[-\d.]+ (-?[\d.]+) [\d.]+ ([\d.]+)"', svg)
     top, box = (float(match.group(1)), float(match.group(2))) if match else (-height, height)
-    depth = max(0.0, box + top)
+    # Round once, the same way a cached render is read back, so cold and warm builds agree.
+    height, depth = round(box / FONT_SIZE, 4), round(max(0.0, box + top) / FONT_SIZE, 4)
     write_atomic(path, svg.encode())
-    write_atomic(meta, f"{box / FONT_SIZE:.4f} {depth / FONT_SIZE:.4f}\n".encode())
-    return Formula(tex, display, name, box / FONT_SIZE, depth / FONT_SIZE)
+    write_atomic(meta, f"{height:.4f} {depth:.4f}\n".encode())
+    return Formula(tex, display, name, height, depth)

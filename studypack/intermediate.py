@@ -64,6 +64,8 @@ def _skipped(entry: Skipped) -> dict[str, Any]:
         data["detail"] = entry.detail
     if entry.merged_into:
         data["merged_into"] = entry.merged_into
+    if entry.topic:
+        data["topic"] = entry.topic
     return data
 
 
@@ -169,13 +171,14 @@ class _Checker:
 
     def skipped(self, node: yaml.Node) -> Skipped:
         keys = self.mapping(node, "skipped entry", {"question", "reason", "source"},
-                            {"detail", "merged_into"})
+                            {"detail", "merged_into", "topic"})
         return Skipped(
             self.scalar(keys["question"], "question"), self.scalar(keys["reason"], "reason"),
             self.source(keys["source"]),
             self.scalar(keys["detail"], "detail", nullable=True) if "detail" in keys else None,
             self.scalar(keys["merged_into"], "merged_into", nullable=True)
             if "merged_into" in keys else None,
+            self.scalar(keys["topic"], "topic", nullable=True) if "topic" in keys else None,
         )
 
 

@@ -67,6 +67,7 @@ class Skipped:
     source: SourceRef
     detail: str | None = None
     merged_into: str | None = None
+    topic: str | None = None  # the topic it would belong to, for "open questions" lists
 
 
 @dataclass(frozen=True)

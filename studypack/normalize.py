@@ -124,7 +124,7 @@ def skip_unanswered(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
         if not draft.question.strip():
             skipped.append(Skipped("", "empty", draft.source, "the question has no text"))
         elif not draft.answer:
-            skipped.append(Skipped(draft.question, "unanswered", draft.source))
+            skipped.append(Skipped(draft.question, "unanswered", draft.source, topic=draft.topic))
         else:
             if is_link_only(draft.answer):
                 diagnostics.append(Diagnostic(draft.source.path, draft.source.line, "warning",
@@ -250,8 +250,8 @@ def _merged(group: list[Draft]) -> Draft:
 
 STEPS: tuple[Step, ...] = (
     clean_questions,
-    skip_unanswered,
     assign_topics,
+    skip_unanswered,
     assign_ids,
     merge_duplicates,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from studypack import identity, intermediate, readers, sources
@@ -13,11 +14,13 @@ from studypack.errors import ConfigError, Diagnostic, IntermediateError, SourceE
 from studypack.model import Document, Pack
 from studypack.normalize import normalize
 from studypack.report import Report, render
-from studypack.writers import anki, check_available, write_atomic
+from studypack.writers import anki, check_available, pdf, write_atomic
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
 DECK = "deck.apkg"
+CHEATSHEET = "cheatsheet.pdf"
+HANDOUTS = "handouts"
 CACHE = ".cache"  # rendered formulas; safe to delete
 
 
@@ -59,10 +62,22 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...],
                    modified: dict[str, int]) -> tuple[list[Diagnostic], list[str]]:
     problems: list[Diagnostic] = []
     written: list[str] = []
+    media = config.output / CACHE / "media"
     if "anki" in outputs:
-        context = anki.DeckContext(config.sources, config.output / CACHE / "media", modified)
+        context = anki.DeckContext(config.sources, media, modified)
         problems += anki.write(pack, config.output / DECK, context)
         written.append(_display(config.output / DECK))
+    # The date printed on the pages is that of the newest change, so unchanged notes give
+    # unchanged PDFs.
+    newest = max(modified.values(), default=0)
+    paper = pdf.PrintContext(config.sources, media,
+                             datetime.fromtimestamp(newest, UTC).strftime("%Y-%m-%d"),
+                             config.cheatsheet)
+    cheatsheet = config.output / CHEATSHEET if "cheatsheet" in outputs else None
+    handouts = config.output / HANDOUTS if "handouts" in outputs else None
+    if cheatsheet or handouts:
+        problems += pdf.write_all(pack, cheatsheet, handouts, paper)
+        written += [_display(p) for p in (cheatsheet, handouts) if p]
     return sorted(set(problems)), written
 
 

@@ -26,7 +26,9 @@ def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 def project_config(tmp_path: Path) -> Config:
     """The shipped config.yaml, writing into a temporary folder."""
     config = load_config(ROOT / "config.yaml")
-    return replace(config, output=tmp_path / "out", lock=tmp_path / "studypack.lock")
+    # Only the intermediate by default; tests of the deck and the PDFs ask for them.
+    return replace(config, output=tmp_path / "out", lock=tmp_path / "studypack.lock",
+                   outputs=("yaml",))
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def notes(tmp_path: Path) -> Path:
 
 def test_deck_imports_and_updates_in_place(tmp_path: Path, notes: Path, run, project_config,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    report = run(notes)
+    report = run(notes, outputs=("yaml", "anki"))
     package = project_config.output / "deck.apkg"
     collection = Collection(str(tmp_path / "collection.anki2"))
     try:
@@ -76,7 +76,7 @@ def test_deck_imports_and_updates_in_place(tmp_path: Path, notes: Path, run, pro
             NOTE.replace("It downsamples each channel", "It shrinks each channel")
                 .replace("What is a stride?", "What is the stride?"), encoding="utf-8")
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-        run(notes)
+        run(notes, outputs=("yaml", "anki"))
         _import(collection, package)
 
         assert collection.note_count() == 3
@@ -95,14 +95,14 @@ def test_deck_imports_and_updates_in_place(tmp_path: Path, notes: Path, run, pro
 
 
 def test_deck_is_byte_identical_for_identical_input(notes: Path, run, project_config) -> None:
-    run(notes)
+    run(notes, outputs=("yaml", "anki"))
     first = (project_config.output / "deck.apkg").read_bytes()
-    run(notes)
+    run(notes, outputs=("yaml", "anki"))
     assert (project_config.output / "deck.apkg").read_bytes() == first
 
 
 def test_source_notes_deck_imports_one_note_per_card(tmp_path: Path, run, project_config) -> None:
-    report = run(ROOT / "source_notes")
+    report = run(ROOT / "source_notes", outputs=("yaml", "anki"))
     collection = Collection(str(tmp_path / "collection.anki2"))
     try:
         _import(collection, project_config.output / "deck.apkg")
@@ -118,7 +118,7 @@ def _image_sources(html: str) -> list[str]:
 
 def test_seed_notes_deck_imports_one_note_per_card(tmp_path: Path, seed_notes: Path, run,
                                                    project_config) -> None:
-    report = run(seed_notes)
+    report = run(seed_notes, outputs=("yaml", "anki"))
     missing = [d for d in report.diagnostics if "not found" in d.message]
     assert missing and all(d.line for d in missing)  # the notes point at images that are absent
     collection = Collection(str(tmp_path / "collection.anki2"))

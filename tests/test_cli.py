@@ -10,6 +10,7 @@ from tests.conftest import GOLDEN, ROOT
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    assert "--lock" in args or "--help" in args, "tests never touch the project's lock file"
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
                           capture_output=True, text=True, env={"SOURCE_DATE_EPOCH": "1",
                                                                "PATH": "/usr/bin:/bin"})
@@ -23,7 +24,7 @@ def test_help_explains_every_option() -> None:
 
 def test_build_writes_notes_and_report_and_is_repeatable(tmp_path: Path) -> None:
     args = ("--source", str(GOLDEN), "--out", str(tmp_path / "out"), "--lock",
-            str(tmp_path / "lock"))
+            str(tmp_path / "lock"), "--only", "yaml")
     first = _cli(*args)
     assert first.returncode == 0, first.stderr
     assert "Deep learning:" in first.stdout
@@ -37,24 +38,27 @@ def test_build_writes_notes_and_report_and_is_repeatable(tmp_path: Path) -> None
     assert "0 added, 0 updated" in again.stdout
 
 
-def test_outputs_not_built_yet_are_refused(tmp_path: Path) -> None:
-    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "cheatsheet")
-    assert result.returncode == 6
-    assert result.stderr.startswith("error: output 'cheatsheet' is not available in this version")
-    assert "Traceback" not in result.stderr
+def test_unknown_output_is_refused(tmp_path: Path) -> None:
+    result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "yaml,epub",
+                  "--lock", str(tmp_path / "lock"))
+    assert result.returncode == 2
+    assert result.stderr == ("build.py: --only: unknown output 'epub' "
+                             "(choose from yaml,anki,cheatsheet,handouts)\n")
 
 
 def test_missing_source_is_one_line(tmp_path: Path) -> None:
-    result = _cli("--source", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"))
+    result = _cli("--source", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"),
+                  "--lock", str(tmp_path / "lock"))
     assert result.returncode == 4
     assert result.stderr == f"error: {tmp_path / 'nowhere'}: no such file or folder\n"
 
 
 def test_from_yaml_starts_at_the_intermediate(tmp_path: Path) -> None:
     built = _cli("--source", str(GOLDEN), "--out", str(tmp_path / "a"), "--lock",
-                 str(tmp_path / "lock"))
+                 str(tmp_path / "lock"), "--only", "yaml")
     assert built.returncode == 0
-    again = _cli("--from", str(tmp_path / "a" / "notes.yaml"), "--out", str(tmp_path / "b"))
+    again = _cli("--from", str(tmp_path / "a" / "notes.yaml"), "--out", str(tmp_path / "b"),
+                 "--only", "yaml", "--lock", str(tmp_path / "lock"))
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "b" / "notes.yaml").read_bytes() == \
         (tmp_path / "a" / "notes.yaml").read_bytes()
@@ -63,7 +67,8 @@ def test_from_yaml_starts_at_the_intermediate(tmp_path: Path) -> None:
 def test_bad_notes_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "notes.yaml"
     bad.write_text("schema_version: 9\ntitle: t\ntopics: []\n")
-    result = _cli("--from", str(bad), "--out", str(tmp_path / "o"))
+    result = _cli("--from", str(bad), "--out", str(tmp_path / "o"), "--lock",
+                  str(tmp_path / "lock"))
     assert result.returncode == 5
     assert result.stderr.startswith(f"error: {bad}:1: schema_version 9 is not supported")
 
@@ -72,7 +77,7 @@ def test_strict_fails_on_warnings(tmp_path: Path) -> None:
     (tmp_path / "n").mkdir()
     (tmp_path / "n" / "prose.md").write_text("Nothing to ask.\n")
     args = ("--source", str(tmp_path / "n"), "--out", str(tmp_path / "o"), "--lock",
-            str(tmp_path / "lock"))
+            str(tmp_path / "lock"), "--only", "yaml")
     assert _cli(*args).returncode == 0
     assert _cli(*args, "--strict").returncode == 1
 
@@ -90,7 +95,7 @@ def test_output_inside_the_notes_folder_is_not_read_back(tmp_path: Path) -> None
     notes.mkdir()
     (notes / "a.md").write_text("### What is a tensor?\nAn array.\n")
     args = ("--source", str(notes), "--out", str(notes / "output"), "--lock",
-            str(tmp_path / "lock"))
+            str(tmp_path / "lock"), "--only", "yaml")
     assert _cli(*args).returncode == 0
     again = _cli(*args)
     assert "1 questions in 1 files -> 1 cards" in again.stdout

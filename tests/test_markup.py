@@ -17,9 +17,10 @@ def _render(tmp_path: Path, text: str):
 
 
 def test_formulas_are_found_outside_code_and_prices() -> None:
-    text = "costs $5 and $10; $x_i$, $$\\sum_i p_i$$, \\(a\\), \\[b\\], `$c$`\n```\n$d$\n```\n"
+    text = ("costs $5 and $10; $x_i$, $$y$$ inline, \\(a\\), `$c$`\n\n$$\\sum_i p_i$$\n"
+            "\\[b\\]\n```\n$d$\n```\n")
     assert [(tex, display) for _, _, tex, display in formulas.find(text)] == [
-        ("x_i", False), ("\\sum_i p_i", True), ("a", False), ("b", True)]
+        ("x_i", False), ("y", False), ("a", False), ("\\sum_i p_i", True), ("b", True)]
 
 
 def test_formula_renders_to_a_cached_svg_with_alt_text(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import jinja2
 from studypack.errors import OutputError
 
 # Outputs this version can build, by name; the others are refused with a clear message.
-AVAILABLE = ("yaml", "anki")
+AVAILABLE = ("yaml", "anki", "cheatsheet", "handouts")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 

@@ -1,0 +1,207 @@
+"""Writes the printable pack with WeasyPrint: a dense cheat sheet and one handout per topic."""
+
+from __future__ import annotations
+
+import mimetypes
+import multiprocessing
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from studypack import formulas, markup
+from studypack.config import Cheatsheet
+from studypack.errors import Diagnostic
+from studypack.model import Card, Pack, Topic
+from studypack.writers import TEMPLATES, template_env, write_atomic
+
+BASE = "studypack:/"  # the only base URL pages use; everything else is refused
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class PrintContext:
+    """What the PDF writers need besides the pack."""
+
+    roots: tuple[Path, ...]
+    media_dir: Path
+    build_date: str
+    layout: Cheatsheet = field(default_factory=Cheatsheet)
+
+
+@dataclass
+class _Page:
+    """HTML fragments of one document and the files they may load."""
+
+    media: dict[str, Path] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class _NotesOnly(URLFetcher):
+    """Serves the page's own media and templates; refuses the network and every other file."""
+
+    def __init__(self, media: dict[str, Path]) -> None:
+        super().__init__(allowed_protocols=())
+        self.media = media
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        # Relative references arrive as bare names (the base URL is not hierarchical).
+        path = self.media.get(url.removeprefix(BASE))
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"refused: {url}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+
+def _html(card: Card, text: str, context: PrintContext, page: _Page) -> str:
+    note = _note_path(card.source.path, context.roots)
+    rendered = markup.to_html(text, markup.image_resolver(note, context.roots), context.media_dir)
+    page.media.update(rendered.media)
+    page.problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
+                      for p in rendered.problems]
+    return rendered.html
+
+
+def _note_path(path: str, roots: tuple[Path, ...]) -> Path:
+    for root in roots:
+        if (root / path).is_file():
+            return root / path
+    return (roots[0] if roots else Path.cwd()) / path
+
+
+def key_line(card: Card, limit: int) -> str:
+    """The card's key point: its summary, else the answer's first sentence, cut at a word."""
+    if card.summary:
+        return card.summary
+    paragraphs = card.answer.strip().split("\n\n")
+    # A merged card's answer opens with its first source's label.
+    text = paragraphs[1] if card.merged and len(paragraphs) > 1 else paragraphs[0]
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text.split("\n- ")[0])
+    text = re.sub(r"```.*", "", text, flags=re.S).replace("\n", " ").strip()
+    spans = [(a, b) for a, b, _, _ in formulas.find(text)]
+    end = next((m.start() for m in _SENTENCE_END.finditer(text)
+                if not any(a < m.start() < b for a, b in spans)), len(text))
+    text = text[:end]
+    if len(text) <= limit:
+        return text
+    cut = limit
+    for a, b in spans:
+        if a < cut < b:
+            cut = a
+    cut = text.rfind(" ", 0, cut) if " " in text[:cut] else cut
+    return text[:cut].rstrip(" ,;:") + " …"
+
+
+def _is_equation(tex: str) -> bool:
+    # Inline symbols such as $W$ or $3 \times 3$ would only crowd the panel.
+    return bool(re.search(r"=|\\(frac|sum|prod|int|log|exp)\b", tex))
+
+
+def _plain(markdown_text: str, limit: int = 60) -> str:
+    text = " ".join(re.sub(r"[*_`#]|\$[^$]*\$", "", markdown_text.split("\n\n")[-1]).split())
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+
+
+def write_cheatsheet(pack: Pack, target: Path, context: PrintContext) -> list[Diagnostic]:
+    """One dense document: every card's key line by topic, plus a panel of every formula."""
+    page = _Page()
+    topics = []
+    panel: dict[str, str] = {}
+    for topic in pack.topics:
+        items = []
+        for card in topic.cards:
+            items.append({"question": _html(card, card.question, context, page),
+                          "key": _html(card, key_line(card, context.layout.summary_length),
+                                       context, page),
+                          "difficulty": card.difficulty})
+            for _, _, tex, display in formulas.find(card.answer):
+                if display or _is_equation(tex):
+                    panel.setdefault(tex, {
+                        "formula": _html(card, f"$${tex}$$", context, page),
+                        "label": _plain(card.question)})
+        topics.append({"title": topic.title, "cards": items})
+    html = template_env().get_template("print/cheatsheet.html.j2").render(
+        title=pack.title, date=context.build_date, topics=topics, formulas=list(panel.values()),
+        layout=context.layout)
+    pages = _render(html, target, page)
+    if pages > context.layout.page_budget:
+        page.problems.append(Diagnostic(target.name, None, "warning",
+                                        f"cheat sheet takes {pages} pages, over the budget of "
+                                        f"{context.layout.page_budget}"))
+    return page.problems
+
+
+def _topic_context(topic: Topic, pack: Pack, context: PrintContext, page: _Page) -> dict:
+    cards = [{"id": c.id, "question": _html(c, c.question, context, page),
+              "answer": _html(c, c.answer, context, page), "difficulty": c.difficulty,
+              "source": f"{c.source.path}:{c.source.line}"} for c in topic.cards]
+    numbered = list(enumerate(cards, 1))
+    levels = [(level, [(n, c) for n, c in numbered if c["difficulty"] == key])
+              for level, key in (("easy", "easy"), ("medium", "medium"), ("hard", "hard"),
+                                 ("unrated", None))]
+    open_questions = [s for s in pack.skipped if s.reason == "unanswered"
+                      and s.topic == topic.slug]
+    return {"slug": topic.slug, "title": topic.title, "cards": cards,
+            "self_test": [(level, group) for level, group in levels if group],
+            "open": [{"question": s.question, "source": f"{s.source.path}:{s.source.line}"}
+                     for s in open_questions]}
+
+
+def _handout(args: tuple[Pack, list[Topic], Path, PrintContext, str]) -> list[Diagnostic]:
+    pack, topics, target, context, title = args
+    page = _Page()
+    html = template_env().get_template("print/handout.html.j2").render(
+        title=title, pack_title=pack.title, date=context.build_date,
+        topics=[_topic_context(t, pack, context, page) for t in topics])
+    _render(html, target, page)
+    return page.problems
+
+
+def _cheatsheet_job(args: tuple[Pack, Path, PrintContext]) -> list[Diagnostic]:
+    return write_cheatsheet(*args)
+
+
+def write_all(pack: Pack, cheatsheet: Path | None, handouts: Path | None,
+              context: PrintContext) -> list[Diagnostic]:
+    """The cheat sheet and handouts/<topic>.pdf + handouts/all.pdf, in parallel processes."""
+    jobs: list[tuple[Callable, tuple]] = []
+    if cheatsheet is not None:
+        jobs.append((_cheatsheet_job, (pack, cheatsheet, context)))
+    if handouts is not None:
+        jobs += [(_handout, (pack, [t], handouts / f"{t.slug}.pdf", context, t.title))
+                 for t in pack.topics]
+        jobs.append((_handout, (pack, list(pack.topics), handouts / "all.pdf", context,
+                                pack.title)))
+    # WeasyPrint's output depends on Python's string hashing; fresh workers with a fixed seed
+    # make the same notes give the same bytes.
+    previous = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = "0"
+    try:
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(function, args) for function, args in jobs]
+            return [d for future in futures for d in future.result()]
+    finally:
+        if previous is None:
+            del os.environ["PYTHONHASHSEED"]
+        else:
+            os.environ["PYTHONHASHSEED"] = previous
+
+
+def _render(html: str, target: Path, page: _Page) -> int:
+    fetcher = _NotesOnly({**page.media, **{p.name: p for p in (TEMPLATES / "print").iterdir()}})
+    document = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=fetcher).render()
+    # Fixed metadata and identifiers: the same input gives the same bytes.
+    document.metadata.created = document.metadata.modified = None
+    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False)
+    write_atomic(target, data)
+    page.problems += [Diagnostic(target.name, None, "warning", f"not loaded: {url}")
+                      for url in fetcher.refused]
+    return len(document.pages)

@@ -1,0 +1,121 @@
+"""Printed pack: every card in the cheat sheet and its handout, bookmarks, budget, no fetching."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pypdf
+import pytest
+
+from studypack.config import load_config
+from studypack.pipeline import build
+from tests.conftest import ROOT
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _text(pdf: Path) -> str:
+    return _words(" ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
+
+
+def _outline(pdf: Path) -> list[str]:
+    def walk(items: list) -> list[str]:
+        return [t for item in items for t in (walk(item) if isinstance(item, list)
+                                               else [item.title])]
+    return walk(pypdf.PdfReader(pdf).outline)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("print")
+    config = replace(load_config(ROOT / "config.yaml"), output=out / "out", lock=out / "lock",
+                     outputs=("yaml", "cheatsheet", "handouts"))
+    return build(config), out / "out"
+
+
+def test_every_card_is_in_the_cheatsheet_and_its_handout(printed) -> None:
+    report, out = printed
+    cheatsheet = _text(out / "cheatsheet.pdf")
+    for topic in report.pack.topics:
+        handout = _text(out / "handouts" / f"{topic.slug}.pdf")
+        for card in topic.cards:
+            # Formulas are pictures, so compare the words before the first one.
+            question = _words(card.question.split("$")[0])[:40]
+            assert question in cheatsheet, card.question
+            assert question in handout, card.question
+
+
+def test_handouts_have_bookmarks_page_numbers_and_a_self_test(printed) -> None:
+    report, out = printed
+    titles = _outline(out / "handouts" / "all.pdf")
+    for topic in report.pack.topics:
+        assert topic.title in titles
+        text = _text(out / "handouts" / f"{topic.slug}.pdf")
+        assert "self test" in text and "answer key" in text
+        pages = len(pypdf.PdfReader(out / "handouts" / f"{topic.slug}.pdf").pages)
+        assert f"page {pages} of {pages}" in text
+    open_questions = {s.topic for s in report.pack.skipped if s.reason == "unanswered"}
+    for slug in open_questions:
+        assert "open questions" in _text(out / "handouts" / f"{slug}.pdf")
+
+
+def test_pdfs_are_byte_identical_when_nothing_changed(printed) -> None:
+    _, out = printed
+    before = {p: p.read_bytes() for p in [out / "cheatsheet.pdf", *(out / "handouts").iterdir()]}
+    config = replace(load_config(ROOT / "config.yaml"), output=out, lock=out.parent / "lock",
+                     outputs=("yaml", "cheatsheet", "handouts"))
+    build(config)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_seed_cheatsheet_fits_its_page_budget(seed_notes: Path, run, project_config) -> None:
+    report = run(seed_notes, outputs=("yaml", "cheatsheet"))
+    pages = len(pypdf.PdfReader(project_config.output / "cheatsheet.pdf").pages)
+    assert pages <= project_config.cheatsheet.page_budget
+    assert not [d for d in report.diagnostics if "budget" in d.message]
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_nothing_is_fetched_from_the_network_or_outside_the_notes(tmp_path: Path, run,
+                                                                  project_config) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    secret = tmp_path / "secret.svg"
+    secret.write_text("<svg xmlns='http://www.w3.org/2000/svg'><text>TOPSECRET</text></svg>")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(
+        f"### What is leaking?\n![remote]({url}/a.png) ![outside](../secret.svg)\n"
+        f"<img src='file://{secret}'> <link rel='stylesheet' href='{url}/s.css'>\n"
+        f"<style>@import url('{url}/i.css');</style> [a link]({url}/page)\n"
+        f"<svg><image href='{url}/svg.png'/></svg>\n", encoding="utf-8")
+    try:
+        report = run(notes, outputs=("yaml", "anki", "cheatsheet", "handouts"))
+    finally:
+        server.shutdown()
+    assert _Recorder.hits == []
+    out = project_config.output
+    for path in [out / "deck.apkg", out / "cheatsheet.pdf", *(out / "handouts").iterdir()]:
+        assert b"TOPSECRET" not in path.read_bytes()
+    messages = [str(d) for d in report.diagnostics]
+    assert any("a.md:1: warning: image '../secret.svg'" in m for m in messages)
