@@ -13,6 +13,7 @@ import markdown
 import nh3
 
 from studypack import formulas
+from studypack.sources import FENCE
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
@@ -25,6 +26,7 @@ _ALLOWED_ATTRIBUTES = {
 }
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HTML_IMAGE_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?P<src>.*?)\2", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
 _PLACEHOLDER = "SPFORMULA{:05d}X"
 _PLACEHOLDER_RE = re.compile(r"SPFORMULA(\d{5})X")
 
@@ -53,7 +55,7 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
     text = _MD_IMAGE.sub(lambda m: _markdown_image(m, resolve_image, result), text)
     text = _HTML_IMAGE_SRC.sub(lambda m: _html_image(m, resolve_image, result), text)
     body = markdown.markdown(
-        text,
+        _separate_lists(text),
         extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
         extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
     )
@@ -73,6 +75,37 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
             result.media[formula.file] = formula_dir / formula.file
     result.html = _PLACEHOLDER_RE.sub(lambda m: _formula_html(rendered[int(m.group(1))]), clean)
     return result
+
+
+def _separate_lists(text: str) -> str:
+    """Put a blank line where a list starts under a paragraph line, or a paragraph under a list.
+
+    Notes are written as they look ("Pros:" then "1. ...", then "Cons:" at the items' indent);
+    Python-Markdown would otherwise glue the items into the paragraph or "Cons:" into the item.
+    """
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        if FENCE.match(line):
+            fence = not fence
+        elif not fence and out and out[-1].strip() and line.strip() \
+                and not FENCE.match(out[-1]) and _starts_block(out[-1], line):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+def _starts_block(previous: str, line: str) -> bool:
+    item, after_item = bool(_LIST_ITEM.match(line)), bool(_LIST_ITEM.match(previous))
+    if item and not after_item:
+        return _indent(previous) <= _indent(line)
+    if after_item and not item:
+        return _indent(line) <= _indent(previous)
+    return False
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _keep(tag: str, attr: str, value: str, media: set[str]) -> str | None:

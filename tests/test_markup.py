@@ -49,3 +49,11 @@ def test_html_is_sanitized_and_nothing_remote_or_outside_is_kept(tmp_path: Path)
     assert list(result.media) == [next(iter(result.media))]
     assert next(iter(result.media)).startswith("img-")
     assert len(result.problems) == 3  # the remote, outside and file: images
+
+
+def test_lists_written_under_a_paragraph_render_as_lists(tmp_path: Path) -> None:
+    html = _render(tmp_path, "Pros:\n1. cheap\n2. fast\nCons:\n1. noisy").html
+    assert html == ("<p>Pros:</p>\n<ol>\n<li>cheap</li>\n<li>fast</li>\n</ol>\n"
+                    "<p>Cons:</p>\n<ol>\n<li>noisy</li>\n</ol>")
+    nested = _render(tmp_path, "- a\n  more\n    - b").html
+    assert "a\n  more" in nested and "<ul>\n<li>b</li>\n</ul>" in nested
