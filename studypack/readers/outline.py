@@ -16,6 +16,7 @@ from studypack.readers.common import (
     heading,
     is_question_like,
     plain,
+    split_lines,
 )
 
 _FIGURE = re.compile(
@@ -138,4 +139,24 @@ def _split_front(text: str, body: list[Line]) -> tuple[str, str]:
         if not any(not line.blank for line in front):
             lines, front = front + lines, []
     question = "\n\n".join(part for part in (text, block_text(front)) if part)
-    return question, block_text(lines)
+    return question, _flatten_continuations(block_text(lines))
+
+
+def _flatten_continuations(answer: str) -> str:
+    """Outline answers indent to continue, not to quote code: pull such lines back in line.
+
+    A line indented four or more spaces deeper than the prose line above it would otherwise
+    become a Markdown code block; here it continues that prose (often as a list).
+    """
+    out: list[str] = []
+    base: int | None = None  # indent of the prose line the deeper lines continue
+    for line in split_lines(answer):
+        text = line.text
+        if line.in_code or line.blank:
+            base = None if line.blank else base
+        elif base is not None and line.indent >= base + 4:
+            text = " " * base + text.lstrip(" ")
+        elif not NUMBERED.match(text) and not BULLET.match(text):
+            base = line.indent
+        out.append(text)
+    return "\n".join(out)
