@@ -14,7 +14,7 @@ from studypack.errors import ConfigError, Diagnostic, IntermediateError, SourceE
 from studypack.model import Document, Pack
 from studypack.normalize import normalize
 from studypack.report import Report, render
-from studypack.writers import anki, check_available, pdf, write_atomic
+from studypack.writers import anki, pdf, write_atomic
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
@@ -28,7 +28,6 @@ def build(config: Config, only: tuple[str, ...] | None = None,
           from_yaml: Path | None = None) -> Report:
     """Read everything first, then write anything; returns the report of what happened."""
     outputs = only or config.outputs
-    check_available(outputs)
     if from_yaml is not None:
         return _build_from_yaml(config, from_yaml, outputs)
 

@@ -1,4 +1,4 @@
-"""The output registry and atomic file writing shared by every writer."""
+"""What every writer shares: the one Jinja environment and atomic file writing."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import jinja2
 
 from studypack.errors import OutputError
 
-# Outputs this version can build, by name; the others are refused with a clear message.
-AVAILABLE = ("yaml", "anki", "cheatsheet", "handouts")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
@@ -40,13 +38,3 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None
-
-
-def check_available(names: tuple[str, ...]) -> None:
-    """Refuse outputs that this version cannot build yet."""
-    missing = [name for name in names if name not in AVAILABLE]
-    if missing:
-        raise OutputError(
-            f"output {', '.join(repr(m) for m in missing)} is not available in this version "
-            f"(available: {', '.join(AVAILABLE)}); use --only {','.join(AVAILABLE)}"
-        )
