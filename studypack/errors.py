@@ -36,6 +36,14 @@ class SourceError(StudypackError):
     exit_code = ExitCode.SOURCE
 
 
+class NoteFileError(SourceError):
+    """One note file cannot be used; the build goes on without it."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.diagnostic = Diagnostic(path, line, "error", message)
+        super().__init__(str(self.diagnostic).replace(": error: ", ": ", 1))
+
+
 class IntermediateError(StudypackError):
     """notes.yaml is malformed, has the wrong schema version or breaks the schema."""
 

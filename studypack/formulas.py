@@ -22,7 +22,7 @@ _SPANS = re.compile(
     r"|(?<![\\$\w])\$(?P<i2>[^\s$](?:[^$\n]*?[^\s\\$])?)\$(?!\d)",
     re.S,
 )
-_CODE = re.compile(r"(?ms)^(\s*(?:[-*+]\s+|\d+[.)]\s+)?)(`{3,}|~{3,}).*?^\s*\2[ \t]*$|`[^`\n]+`")
+CODE = re.compile(r"(?ms)^(\s*(?:[-*+]\s+|\d+[.)]\s+)?)(`{3,}|~{3,}).*?^\s*\2[ \t]*$|`[^`\n]+`")
 FONT_SIZE = 16.0
 
 
@@ -40,7 +40,7 @@ class Formula:
 
 def find(markdown: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, tex, display) for every formula outside code."""
-    code = [m.span() for m in _CODE.finditer(markdown)]
+    code = [m.span() for m in CODE.finditer(markdown)]
     found = []
     for match in _SPANS.finditer(markdown):
         if any(a <= match.start() < b for a, b in code):

@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 import nh3
 
-from studypack import formulas
+from studypack import formulas, inline_guard
 from studypack.sources import FENCE
 
 _ALLOWED_TAGS = {
@@ -27,6 +27,8 @@ _ALLOWED_ATTRIBUTES = {
 _MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HTML_IMAGE_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?P<src>.*?)\2", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_RAW_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?P<attrs>[^<>\n]*)>")
+_ATTRIBUTE = re.compile(r"(?:^|\s)(?P<name>[A-Za-z_:][-\w:.]*)")
 _PLACEHOLDER = "SPFORMULA{:05d}X"
 _PLACEHOLDER_RE = re.compile(r"SPFORMULA(\d{5})X")
 
@@ -52,8 +54,12 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
         rendered.append(formulas.render(tex, display, formula_dir))
         text = text[:start] + _PLACEHOLDER.format(len(spans) - len(rendered)) + text[end:]
     rendered.reverse()
+    result.problems += removed_html(text)
     text = _MD_IMAGE.sub(lambda m: _markdown_image(m, resolve_image, result), text)
     text = _HTML_IMAGE_SRC.sub(lambda m: _html_image(m, resolve_image, result), text)
+    text, unclosed = inline_guard.escape_unclosed(text)
+    if unclosed:
+        result.problems.append(f"{unclosed} unclosed '[', '(' or '<' are shown as typed")
     body = markdown.markdown(
         _separate_lists(text),
         extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
@@ -75,6 +81,24 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
             result.media[formula.file] = formula_dir / formula.file
     result.html = _PLACEHOLDER_RE.sub(lambda m: _formula_html(rendered[int(m.group(1))]), clean)
     return result
+
+
+def removed_html(text: str) -> list[str]:
+    """What the sanitizer will take out of raw HTML written in the note (code excluded)."""
+    code = [m.span() for m in formulas.CODE.finditer(text)]
+    problems: dict[str, None] = {}
+    for match in _RAW_TAG.finditer(text):
+        if any(a <= match.start() < b for a, b in code):
+            continue
+        tag = match.group("tag").lower()
+        if tag not in _ALLOWED_TAGS:
+            problems[f"raw HTML <{tag}> is removed"] = None
+            continue
+        attrs = re.sub(r"=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*)", "", match.group("attrs"))
+        for name in _ATTRIBUTE.findall(attrs):
+            if name.lower() not in _ALLOWED_ATTRIBUTES.get(tag, set()):
+                problems[f"attribute '{name}' of <{tag}> is removed"] = None
+    return list(problems)
 
 
 def _separate_lists(text: str) -> str:
@@ -160,3 +184,15 @@ def image_resolver(note: Path, roots: tuple[Path, ...]) -> ImageResolver:
         return path if inside and path.is_file() else None
 
     return resolve
+
+
+def note_file(path: str, roots: tuple[Path, ...]) -> Path:
+    """The note a card came from, given its reported path (relative to one of the roots).
+
+    A path may carry its folder's name when two folders hold the same file name.
+    """
+    for root in roots:
+        for candidate in (root / path, root.parent / path):
+            if candidate.is_file():
+                return candidate
+    return (roots[0] if roots else Path.cwd()) / path

@@ -9,11 +9,16 @@ from pathlib import Path
 import ftfy
 import yaml
 
-from studypack.errors import Diagnostic, SourceError
+from studypack.errors import Diagnostic, NoteFileError, SourceError
 from studypack.model import FrontMatter
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".yaml", ".yml")
+# Limits that keep a pathological file from taking unbounded time; real notes are far below.
 MAX_FILE_BYTES = 5_000_000
+MAX_LINE_CHARS = 20_000
+MAX_INDENT = 120  # spaces outside code: 30 levels of 4-space nesting
+MAX_QUOTE_DEPTH = 30
+_QUOTES = re.compile(r"^(?:\s*>)+")
 
 # Conservative: repair encoding mix-ups only. The defaults would also straighten every curly
 # quote and rewrite ligatures in files that are perfectly fine.
@@ -78,16 +83,18 @@ def discover(paths: list[Path], skip: Path | None = None) -> list[tuple[Path, Pa
 
 
 def load(path: Path, root: Path, rel: str) -> Source:
-    """Read, decode and clean one note; raises SourceError with a one-line reason."""
+    """Read, decode and clean one note; raises NoteFileError with a one-line reason."""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise SourceError(f"{rel}: cannot read: {error.strerror}") from None
+        raise NoteFileError(rel, None, f"cannot read: {error.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise SourceError(f"{rel}: {len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit")
+        raise NoteFileError(rel, None, f"{len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte "
+                            "limit; split it into several files")
     diagnostics: list[Diagnostic] = []
     text = _decode(data, rel, diagnostics)
     text = "\n".join(line.expandtabs(4).rstrip() for line in text.split("\n"))
+    _check_limits(text, rel)
     repaired = repair_mojibake(text)
     if repaired != text:
         changed = sum(a != b for a, b in zip(text.split("\n"), repaired.split("\n"), strict=True))
@@ -103,7 +110,7 @@ def _decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data[:8192]:
-        raise SourceError(f"{rel}: binary file, not text")
+        raise NoteFileError(rel, None, "binary file, not text")
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
@@ -112,13 +119,37 @@ def _decode(data: bytes, rel: str, diagnostics: list[Diagnostic]) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise SourceError(
-                f"{rel}:{line}: not UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8"
+            raise NoteFileError(
+                rel, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8"
             ) from None
         diagnostics.append(
             Diagnostic(rel, line, "warning", "not UTF-8; read as Windows-1252, save it as UTF-8")
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_limits(text: str, rel: str) -> None:
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise NoteFileError(rel, number, f"line of {len(line):,} characters is over the "
+                              f"{MAX_LINE_CHARS:,} limit; break it into shorter lines")
+        marker = FENCE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(2)
+            elif marker.group(2)[0] == fence[0] and len(marker.group(2)) >= len(fence):
+                fence = None
+            continue
+        if fence is not None:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        quotes = _QUOTES.match(line)
+        depth = quotes.group().count(">") if quotes else 0
+        if indent > MAX_INDENT or depth > MAX_QUOTE_DEPTH:
+            raise NoteFileError(rel, number, f"nested too deeply (indented {indent} spaces, "
+                              f"{depth} quote levels; the limits are {MAX_INDENT} and "
+                              f"{MAX_QUOTE_DEPTH}); flatten it")
 
 
 def repair_mojibake(text: str) -> str:

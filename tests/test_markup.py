@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from studypack import formulas
@@ -48,7 +49,22 @@ def test_html_is_sanitized_and_nothing_remote_or_outside_is_kept(tmp_path: Path)
         assert unsafe not in result.html
     assert list(result.media) == [next(iter(result.media))]
     assert next(iter(result.media)).startswith("img-")
-    assert len(result.problems) == 3  # the remote, outside and file: images
+    assert result.problems == [
+        "raw HTML <script> is removed", "raw HTML <iframe> is removed",
+        "attribute 'onclick' of <p> is removed", "attribute 'style' of <p> is removed",
+        "image 'https://e.x/a.png' not found or outside the notes folder",
+        "image '../secret.png' not found or outside the notes folder",
+        "image 'file:///etc/passwd' not found or outside the notes folder"]
+
+
+def test_unclosed_brackets_by_the_thousand_render_in_linear_time(tmp_path: Path) -> None:
+    start = time.perf_counter()
+    result = _render(tmp_path, "[" * 5000 + " and " + "![a](" * 3000 + "<http://x " * 3000)
+    assert time.perf_counter() - start < 5  # unguarded, this takes minutes
+    assert result.html.startswith("<p>[[[[") and "&lt;http://x" in result.html
+    assert result.problems == ["14000 unclosed '[', '(' or '<' are shown as typed"]
+    few = _render(tmp_path, "Let [a, b) be an interval, x < y, and [see](#below).")
+    assert few.problems == [] and '<a href="#below"' in few.html
 
 
 def test_lists_written_under_a_paragraph_render_as_lists(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
 def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, Path],
                 problems: list[Diagnostic]) -> list[str]:
     """The note's field values as HTML; collects the media they use and any problems."""
-    note = _note_path(card.source.path, context.roots)
+    note = markup.note_file(card.source.path, context.roots)
     resolve = markup.image_resolver(note, context.roots)
     html = []
     for text in (card.question, card.answer):
@@ -105,14 +105,6 @@ def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, P
         html.append(rendered.html)
     source = f"{card.source.path}:{card.source.line}"
     return [*html, topic, card.difficulty or "", source, card.id]
-
-
-def _note_path(path: str, roots: tuple[Path, ...]) -> Path:
-    for root in roots:
-        for candidate in (root / path, root.parent / path):
-            if candidate.is_file():
-                return candidate
-    return (roots[0] if roots else Path.cwd()) / path
 
 
 def _tags(card: Card) -> list[str]:

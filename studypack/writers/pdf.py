@@ -61,19 +61,12 @@ class _NotesOnly(URLFetcher):
 
 
 def _html(card: Card, text: str, context: PrintContext, page: _Page) -> str:
-    note = _note_path(card.source.path, context.roots)
+    note = markup.note_file(card.source.path, context.roots)
     rendered = markup.to_html(text, markup.image_resolver(note, context.roots), context.media_dir)
     page.media.update(rendered.media)
     page.problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
                       for p in rendered.problems]
     return rendered.html
-
-
-def _note_path(path: str, roots: tuple[Path, ...]) -> Path:
-    for root in roots:
-        if (root / path).is_file():
-            return root / path
-    return (roots[0] if roots else Path.cwd()) / path
 
 
 def key_line(card: Card, limit: int) -> str:
