@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from studypack.check import as_json, as_text, check
 from studypack.config import OUTPUTS, load_config
 from studypack.errors import ExitCode, StudypackError
 from studypack.pipeline import build
@@ -20,6 +21,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Turn Markdown study notes into study material: output/notes.yaml (the "
                     "checked intermediate), an Anki deck, a cheat sheet and handouts.",
     )
+    parser.add_argument("command", nargs="?", choices=("build", "check"), default="build",
+                        help="build (the default) writes every output; check reads and checks "
+                             "the notes, prints every problem as path:line: level: message, "
+                             "and writes nothing")
+    parser.add_argument("--check", action="store_true", help="same as the check command")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="how check prints its problems (json: for editors and CI)")
     parser.add_argument("--config", type=Path, metavar="FILE",
                         help="settings file (default: config.yaml in the current folder, if any)")
     parser.add_argument("--source", type=Path, action="append", metavar="PATH",
@@ -60,11 +68,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"build.py: --only: unknown output {unknown[0]!r} "
                       f"(choose from {','.join(OUTPUTS)})", file=sys.stderr)
                 return ExitCode.USAGE
-        report = build(config, only=only, from_yaml=args.from_yaml)
+        if args.command == "check" or args.check:
+            report = check(config)
+            print(as_json(report) if args.format == "json" else as_text(report), end="")
+        else:
+            report = build(config, only=only, from_yaml=args.from_yaml)
+            print(render(report), end="")
     except StudypackError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    print(render(report), end="")
     if report.count("error") or ((args.strict or config.strict) and report.count("warning")):
         return ExitCode.DIAGNOSTICS
     return ExitCode.OK

@@ -17,6 +17,8 @@ from studypack.readers.common import is_link_only
 _NUMBERING = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d*\s*[:.)]\s*|\(?\d{1,3}(?:\.\d{1,3})*[.)]\s+)",
                         re.I)
 _MARKER = re.compile(r"^\s*[\[(](E|M|H|easy|medium|hard)[\])]\s*", re.I)
+# A bracketed word opening a question, like a difficulty marker but not a known one.
+_UNKNOWN_MARKER = re.compile(r"^\s*\[(?!x\])([A-Za-z][\w+-]{0,10})\]\s", re.I)
 _TRAILING_TAGS = re.compile(r"(?:\s+#[A-Za-z][\w/-]*)+\s*$")
 _BOLD = re.compile(r"^\*\*(.+)\*\*$|^__(.+)__$")
 _DIFFICULTY = {"e": "easy", "easy": "easy", "m": "medium", "medium": "medium", "h": "hard",
@@ -95,6 +97,9 @@ def _draft(doc: Document, item: RawItem) -> Draft:
 def clean_questions(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
     """Strip numbering, difficulty markers and #tags from a question; put its stem above it."""
     drafts = []
+    diagnostics = list(work.diagnostics)
+    rated = {d.source.path for d in work.drafts
+             if _MARKER.match(_NUMBERING.sub("", d.question, count=1))}
     for draft in work.drafts:
         first, _, rest = draft.question.partition("\n")
         first = _NUMBERING.sub("", first, count=1)
@@ -103,6 +108,11 @@ def clean_questions(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
         if marker:
             difficulty = _DIFFICULTY[marker.group(1).lower()]
             first = first[marker.end():]
+        elif draft.source.path in rated and (unknown := _UNKNOWN_MARKER.match(first)):
+            diagnostics.append(Diagnostic(
+                draft.source.path, draft.source.line, "warning",
+                f"unknown difficulty marker [{unknown.group(1)}] (known: [E], [M], [H], "
+                "[easy], [medium], [hard]); it stays in the question"))
         tags = draft.tags
         trailing = _TRAILING_TAGS.search(first)
         if trailing:
@@ -114,7 +124,7 @@ def clean_questions(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
         front = "\n\n".join(part for part in (draft.stem.strip(), question.strip()) if part)
         drafts.append(replace(draft, question=front, stem="", difficulty=difficulty, tags=tags,
                               answer=draft.answer.strip()))
-    return replace(work, drafts=tuple(drafts))
+    return replace(work, drafts=tuple(drafts), diagnostics=tuple(diagnostics))
 
 
 def skip_unanswered(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:

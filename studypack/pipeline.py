@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from studypack import identity, intermediate, readers, sources
 from studypack.config import Config
-from studypack.errors import ConfigError, Diagnostic, IntermediateError, SourceError
+from studypack.errors import (
+    ConfigError,
+    Diagnostic,
+    IntermediateError,
+    NoteFileError,
+    SourceError,
+)
 from studypack.model import Document, Pack
 from studypack.normalize import normalize
 from studypack.report import Report, render
 from studypack.writers import anki, pdf, write_atomic
+from studypack.writers.staging import Stage, staged
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
@@ -24,14 +31,18 @@ HANDOUTS = "handouts"
 CACHE = ".cache"  # rendered formulas; safe to delete
 
 
-def build(config: Config, only: tuple[str, ...] | None = None,
-          from_yaml: Path | None = None) -> Report:
-    """Read everything first, then write anything; returns the report of what happened."""
-    outputs = only or config.outputs
-    if from_yaml is not None:
-        return _build_from_yaml(config, from_yaml, outputs)
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before anything is written."""
 
-    # Phase 1: read and decide. Nothing is written until all of it succeeded.
+    pack: Pack
+    notes_text: str  # output/notes.yaml as it will be written
+    report: Report
+    lock: dict[str, identity.LockEntry]
+
+
+def plan(config: Config) -> Plan:
+    """Read and normalize every note and check the intermediate; writes nothing."""
     _check_lock_location(config)
     lock = identity.read_lock(config.lock)
     documents = read_documents(config)
@@ -42,29 +53,40 @@ def build(config: Config, only: tuple[str, ...] | None = None,
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
                     result.updated, result.removed)
+    return Plan(pack, notes_text, report, result.lock)
 
-    # Phase 2: write, each file atomically.
-    written = [_write(config.output / NOTES_YAML, notes_text)]
-    modified = {card_id: entry.modified for card_id, entry in result.lock.items()}
-    problems, more = _write_outputs(pack, config, outputs, modified)
-    written += more
-    report = replace(report, diagnostics=report.diagnostics + tuple(problems))
-    lock_text = identity.dump_lock(result.lock)
+
+def build(config: Config, only: tuple[str, ...] | None = None,
+          from_yaml: Path | None = None) -> Report:
+    """Read everything first, then write anything; returns the report of what happened."""
+    outputs = only or config.outputs
+    if from_yaml is not None:
+        return _build_from_yaml(config, from_yaml, outputs)
+    planned = plan(config)
+    report = planned.report
+    # Everything goes to a staging folder, then into place as a set.
+    modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
+    with staged(config.output) as stage:
+        written = [_write(stage, NOTES_YAML, planned.notes_text)]
+        problems, more = _write_outputs(planned.pack, config, outputs, modified, stage)
+        written += more
+        report = replace(report, diagnostics=report.diagnostics + tuple(problems),
+                         written=(*written, _display(config.output / REPORT_TXT)))
+        write_atomic(stage.path(REPORT_TXT), render(report).encode())
+    lock_text = identity.dump_lock(planned.lock)
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
-    report = replace(report, written=(*written, _display(config.output / REPORT_TXT)))
-    write_atomic(config.output / REPORT_TXT, render(report).encode())
     return report
 
 
 def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...],
-                   modified: dict[str, int]) -> tuple[list[Diagnostic], list[str]]:
+                   modified: dict[str, int], stage: Stage) -> tuple[list[Diagnostic], list[str]]:
     problems: list[Diagnostic] = []
     written: list[str] = []
     media = config.output / CACHE / "media"
     if "anki" in outputs:
         context = anki.DeckContext(config.sources, media, modified)
-        problems += anki.write(pack, config.output / DECK, context)
+        problems += anki.write(pack, stage.path(DECK), context)
         written.append(_display(config.output / DECK))
     # The date printed on the pages is that of the newest change, so unchanged notes give
     # unchanged PDFs.
@@ -72,11 +94,12 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...],
     paper = pdf.PrintContext(config.sources, media,
                              datetime.fromtimestamp(newest, UTC).strftime("%Y-%m-%d"),
                              config.cheatsheet)
-    cheatsheet = config.output / CHEATSHEET if "cheatsheet" in outputs else None
-    handouts = config.output / HANDOUTS if "handouts" in outputs else None
+    cheatsheet = stage.path(CHEATSHEET) if "cheatsheet" in outputs else None
+    handouts = stage.own(HANDOUTS) if "handouts" in outputs else None
     if cheatsheet or handouts:
         problems += pdf.write_all(pack, cheatsheet, handouts, paper)
-        written += [_display(p) for p in (cheatsheet, handouts) if p]
+        written += [_display(config.output / name) for name, wanted
+                    in ((CHEATSHEET, cheatsheet), (HANDOUTS, handouts)) if wanted]
     return sorted(set(problems)), written
 
 
@@ -87,10 +110,13 @@ def read_documents(config: Config) -> list[Document]:
     for path, root, rel in found:
         try:
             source = sources.load(path, root, rel)
-        except SourceError as error:
-            message = str(error).split(": ", 1)[-1]
-            documents.append(Document(rel, "unreadable", 0.0,
-                                      diagnostics=(Diagnostic(rel, None, "error", message),)))
+        except NoteFileError as error:
+            documents.append(Document(rel, "unreadable", 0.0, diagnostics=(error.diagnostic,)))
+            continue
+        if not source.text.strip():
+            empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
+            documents.append(Document(rel, "empty", 0.0, (), source.front_matter,
+                                      (*source.diagnostics, empty)))
             continue
         documents.append(readers.read(source, config.dialects))
     if not found:
@@ -107,13 +133,13 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...]) -> Re
     except UnicodeDecodeError:
         raise IntermediateError(f"{path}: not UTF-8 text") from None
     pack = intermediate.load(text, str(path))
-    target = config.output / NOTES_YAML
-    written = []
-    if target.resolve() != path.resolve():
-        written.append(_write(target, intermediate.dump(pack)))
     lock = identity.read_lock(config.lock)
     modified = {card.id: lock[card.id].modified if card.id in lock else 0 for card in pack.cards}
-    problems, more = _write_outputs(pack, config, outputs, modified)
+    with staged(config.output) as stage:
+        written = []
+        if (config.output / NOTES_YAML).resolve() != path.resolve():
+            written.append(_write(stage, NOTES_YAML, intermediate.dump(pack)))
+        problems, more = _write_outputs(pack, config, outputs, modified, stage)
     return Report(pack, diagnostics=tuple(problems), written=(*written, *more))
 
 
@@ -124,9 +150,9 @@ def _check_lock_location(config: Config) -> None:
                               f"{folder}; put it beside config.yaml")
 
 
-def _write(path: Path, text: str) -> str:
-    write_atomic(path, text.encode())
-    return _display(path)
+def _write(stage: Stage, name: str, text: str) -> str:
+    write_atomic(stage.path(name), text.encode())
+    return _display(stage.output / name)
 
 
 def _display(path: Path) -> str:

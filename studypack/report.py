@@ -55,10 +55,10 @@ def render(report: Report) -> str:
             target = f" -> {s.merged_into}" if s.merged_into else ""
             detail = f" ({s.detail})" if s.detail else ""
             lines.append(f"  {s.source.path}:{s.source.line}: {s.reason}{target}{detail}: "
-                         f"{_short(s.question)}")
+                         f"{short(s.question)}")
     if report.reworded:
         lines += ["", "Reworded questions that keep their id"]
-        lines += [f"  {ref.path}:{ref.line}: {card_id} (was: {_short(old)})"
+        lines += [f"  {ref.path}:{ref.line}: {card_id} (was: {short(old)})"
                   for ref, card_id, old in report.reworded]
     lines += ["", f"Since the last build: {len(report.added)} added, {len(report.updated)} "
               f"updated, {len(pack.cards) - len(report.added) - len(report.updated)} unchanged, "
@@ -87,6 +87,7 @@ def _summary(report: Report) -> str:
             f"{report.count('error')} errors, {report.count('warning')} warnings")
 
 
-def _short(text: str, limit: int = 70) -> str:
+def short(text: str, limit: int = 70) -> str:
+    """Text on one line, cut to the limit."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

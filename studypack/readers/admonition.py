@@ -38,8 +38,10 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         body, index = _indented_block(lines, index + 1, line.indent)
         item = _item(match.group(3) or "", body, line.number, tuple(t for _, t in section))
         if item is None:
-            diagnostics.append(Diagnostic(path, line.number, "warning",
-                                          "question admonition with no question text"))
+            message = ("question admonition with an empty body: its content must be indented "
+                       "under it (4 spaces)" if not any(not b.blank for b in body)
+                       else "question admonition with no question text")
+            diagnostics.append(Diagnostic(path, line.number, "warning", message))
         else:
             items.append(item)
     return items, diagnostics
