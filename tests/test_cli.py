@@ -99,3 +99,24 @@ def test_output_inside_the_notes_folder_is_not_read_back(tmp_path: Path) -> None
     assert _cli(*args).returncode == 0
     again = _cli(*args)
     assert "1 questions in 1 files -> 1 cards" in again.stdout
+
+
+def test_config_problems_name_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("title: t\nsources: [notes\n")
+    result = _cli("--config", str(config), "--lock", str(tmp_path / "lock"))
+    assert result.returncode == 3
+    assert result.stderr.startswith(f"error: {config}:3: not valid YAML:")
+    config.write_text("title: t\ncolumns: 3\n")
+    result = _cli("--config", str(config), "--lock", str(tmp_path / "lock"))
+    assert result.returncode == 3
+    assert result.stderr.startswith(f"error: {config}: columns: unknown setting (known: ")
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = _cli("--source", str(GOLDEN), "--out", str(blocker / "out"), "--lock",
+                  str(tmp_path / "lock"), "--only", "yaml")
+    assert result.returncode == 6
+    assert result.stderr == f"error: {blocker / 'out'}: cannot write: Not a directory\n"

@@ -38,12 +38,14 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         body, index = _indented_block(lines, index + 1, line.indent)
         item = _item(match.group(3) or "", body, line.number, tuple(t for _, t in section))
         if item is None:
-            message = ("question admonition with an empty body: its content must be indented "
-                       "under it (4 spaces)" if not any(not b.blank for b in body)
-                       else "question admonition with no question text")
-            diagnostics.append(Diagnostic(path, line.number, "warning", message))
-        else:
-            items.append(item)
+            diagnostics.append(Diagnostic(path, line.number, "warning",
+                                          "question admonition with no question text"))
+            continue
+        items.append(item)
+        if all(b.blank for b in body) and index < len(lines) and not lines[index].blank:
+            diagnostics.append(Diagnostic(path, line.number, "warning",
+                                          "nothing is indented under this admonition, so it "
+                                          "has no answer; indent its content by 4 spaces"))
     return items, diagnostics
 
 
