@@ -70,3 +70,13 @@ def test_discover_sorts_and_skips_hidden(tmp_path: Path) -> None:
 def test_missing_source_folder(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file or folder"):
         discover([tmp_path / "nope"])
+
+
+def test_unreadable_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "note.md").write_text("### Q?\nA.\n")
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(SourceError, match=r"^note.md: cannot read: Permission denied$"):
+        load(tmp_path / "note.md", tmp_path, "note.md")
