@@ -7,11 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import ziamath
-
 from studypack.writers import write_atomic
-
-ziamath.config.svg2 = False  # SVG 1.1 without shared ids: many formulas can sit in one page
 
 # Display first, then inline. `$...$` must hug its content and not be followed by a digit, so
 # "costs $5 and $10" stays text.
@@ -64,6 +60,9 @@ def render(tex: str, display: bool, folder: Path) -> Formula:
     if path.exists() and meta.exists():
         height, depth = (float(v) for v in meta.read_text().split())
         return Formula(tex, display, name, height, depth)
+    import ziamath  # loaded on first use: it takes a quarter of a second
+
+    ziamath.config.svg2 = False  # SVG 1.1 without shared ids: many formulas can sit in one page
     try:
         math = ziamath.Latex(tex, size=FONT_SIZE, inline=not display, title=tex)
         svg = math.svg()

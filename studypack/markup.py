@@ -173,6 +173,12 @@ def _formula_html(formula: formulas.Formula) -> str:
     return f'<span class="formula-block">{img}</span>' if formula.display else img
 
 
+def image_sources(text: str) -> list[str]:
+    """Every image reference in a Markdown field, as written."""
+    found = [m.group("src").strip("<>") for m in _MD_IMAGE.finditer(text)]
+    return found + [html.unescape(m.group("src")) for m in _HTML_IMAGE_SRC.finditer(text)]
+
+
 def image_resolver(note: Path, roots: tuple[Path, ...]) -> ImageResolver:
     """Resolve image references relative to their note, refusing anything outside the roots."""
 

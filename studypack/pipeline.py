@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from studypack import identity, intermediate, readers, sources
@@ -19,15 +18,22 @@ from studypack.errors import (
 )
 from studypack.model import Document, Pack
 from studypack.normalize import normalize
+from studypack.outputs import (
+    CHEATSHEET,
+    DECK,
+    HANDOUTS,
+    Job,
+    Previous,
+    plan_jobs,
+    read_previous,
+    record,
+)
 from studypack.report import Report, render
-from studypack.writers import anki, pdf, write_atomic
+from studypack.writers import write_atomic
 from studypack.writers.staging import Stage, staged
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
-DECK = "deck.apkg"
-CHEATSHEET = "cheatsheet.pdf"
-HANDOUTS = "handouts"
 CACHE = ".cache"  # rendered formulas; safe to delete
 
 
@@ -64,43 +70,66 @@ def build(config: Config, only: tuple[str, ...] | None = None,
         return _build_from_yaml(config, from_yaml, outputs)
     planned = plan(config)
     report = planned.report
-    # Everything goes to a staging folder, then into place as a set.
     modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
+    # Everything goes to a staging folder, then into place as a set.
     with staged(config.output) as stage:
         written = [_write(stage, NOTES_YAML, planned.notes_text)]
-        problems, more = _write_outputs(planned.pack, config, outputs, modified, stage)
+        problems, more, made = _write_outputs(planned.pack, config, outputs, modified, stage)
         written += more
         report = replace(report, diagnostics=report.diagnostics + tuple(problems),
                          written=(*written, _display(config.output / REPORT_TXT)))
-        write_atomic(stage.path(REPORT_TXT), render(report).encode())
+        _write(stage, REPORT_TXT, render(report))
+    record(config.output / CACHE, *made)
     lock_text = identity.dump_lock(planned.lock)
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
     return report
 
 
-def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...],
-                   modified: dict[str, int], stage: Stage) -> tuple[list[Diagnostic], list[str]]:
+Made = tuple[Previous, dict[str, tuple[Job, list[Diagnostic]]]]
+
+
+def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modified: dict[str, int],
+                   stage: Stage) -> tuple[list[Diagnostic], list[str], Made]:
+    """Render the outputs whose inputs changed into the stage; keep the others as they are.
+
+    Returns the problems, what was written, and what to record once the outputs are in place.
+    """
+    cache = config.output / CACHE
+    jobs = plan_jobs(pack, config, outputs, modified)
+    previous = read_previous(cache)
     problems: list[Diagnostic] = []
-    written: list[str] = []
-    media = config.output / CACHE / "media"
-    if "anki" in outputs:
-        context = anki.DeckContext(config.sources, media, modified)
-        problems += anki.write(pack, stage.path(DECK), context)
-        written.append(_display(config.output / DECK))
-    # The date printed on the pages is that of the newest change, so unchanged notes give
-    # unchanged PDFs.
-    newest = max(modified.values(), default=0)
-    paper = pdf.PrintContext(config.sources, media,
-                             datetime.fromtimestamp(newest, UTC).strftime("%Y-%m-%d"),
-                             config.cheatsheet)
-    cheatsheet = stage.path(CHEATSHEET) if "cheatsheet" in outputs else None
-    handouts = stage.own(HANDOUTS) if "handouts" in outputs else None
-    if cheatsheet or handouts:
-        problems += pdf.write_all(pack, cheatsheet, handouts, paper)
-        written += [_display(config.output / name) for name, wanted
-                    in ((CHEATSHEET, cheatsheet), (HANDOUTS, handouts)) if wanted]
-    return sorted(set(problems)), written
+    todo = []
+    for job in jobs:
+        if previous.current(job, config.output):
+            stage.keep(job.path)
+            problems += previous.problems(job)
+        else:
+            todo.append(job)
+    made: dict[str, tuple[Job, list[Diagnostic]]] = {}
+    media = cache / "media"
+    if "handouts" in outputs:
+        stage.own(HANDOUTS)
+    for job in todo:
+        if job.kind == "deck":
+            from studypack.writers import anki  # loaded only when needed, like the PDF writer
+
+            context = anki.DeckContext(config.sources, media, modified)
+            made[job.path] = (job, anki.write(pack, stage.path(job.path), context))
+    pdf_jobs = [job for job in todo if job.kind != "deck"]
+    if pdf_jobs:
+        from studypack.writers import pdf  # WeasyPrint takes a second to load
+
+        paper = pdf.PrintContext(config.sources, media, config.cheatsheet)
+        results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
+                                                  job.topics, job.title) for job in pdf_jobs],
+                                paper)
+        made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
+    problems += [d for _, found in made.values() for d in found]
+    written = [_display(config.output / name) for name, wanted in (
+        (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
+        (HANDOUTS, "handouts")) if wanted in outputs]
+    return sorted(set(problems)), written, (previous, made)
 
 
 def read_documents(config: Config) -> list[Document]:
@@ -139,7 +168,8 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...]) -> Re
         written = []
         if (config.output / NOTES_YAML).resolve() != path.resolve():
             written.append(_write(stage, NOTES_YAML, intermediate.dump(pack)))
-        problems, more = _write_outputs(pack, config, outputs, modified, stage)
+        problems, more, made = _write_outputs(pack, config, outputs, modified, stage)
+    record(config.output / CACHE, *made)
     return Report(pack, diagnostics=tuple(problems), written=(*written, *more))
 
 
@@ -151,8 +181,14 @@ def _check_lock_location(config: Config) -> None:
 
 
 def _write(stage: Stage, name: str, text: str) -> str:
-    write_atomic(stage.path(name), text.encode())
-    return _display(stage.output / name)
+    """Stage a text output, unless the one in place already says exactly this."""
+    target = stage.output / name
+    data = text.encode()
+    if target.is_file() and target.read_bytes() == data:
+        stage.keep(name)
+    else:
+        write_atomic(stage.path(name), data)
+    return _display(target)
 
 
 def _display(path: Path) -> str:

@@ -73,10 +73,10 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                                       monkeypatch) -> None:
     from studypack.writers import pdf
 
-    def fake_pdfs(pack, cheatsheet, handouts, context) -> list:
-        for topic in pack.topics:
-            (handouts / f"{topic.slug}.pdf").write_bytes(topic.slug.encode())
-        return []
+    def fake_pdfs(pack, jobs, context) -> list:
+        for job in jobs:
+            job.target.write_bytes(job.title.encode())
+        return [[] for _ in jobs]
 
     monkeypatch.setattr(pdf, "write_all", fake_pdfs)
     notes = tmp_path / "notes"
@@ -85,8 +85,8 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                 "### What is dropout?\nRandom zeroing.\n")
     run(notes, outputs=("handouts",))
     assert sorted(p.name for p in (project_config.output / "handouts").iterdir()) == \
-        ["cnn-vision.pdf", "regularization.pdf"]
+        ["all.pdf", "cnn-vision.pdf", "regularization.pdf"]
     (notes / "a.md").write_text("### What is dropout?\nRandom zeroing.\n")
     run(notes, outputs=("handouts",))
-    assert [p.name for p in (project_config.output / "handouts").iterdir()] == \
-        ["regularization.pdf"]
+    assert sorted(p.name for p in (project_config.output / "handouts").iterdir()) == \
+        ["all.pdf", "regularization.pdf"]

@@ -6,7 +6,6 @@ import mimetypes
 import multiprocessing
 import os
 import re
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,18 @@ class PrintContext:
 
     roots: tuple[Path, ...]
     media_dir: Path
-    build_date: str
     layout: Cheatsheet = field(default_factory=Cheatsheet)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to render: the cheat sheet, or a handout of some topics."""
+
+    kind: str  # cheatsheet | handout
+    target: Path
+    date: str  # printed on the page
+    topics: tuple[str, ...] = ()  # handouts: topic slugs, in order
+    title: str = ""
 
 
 @dataclass
@@ -102,7 +111,8 @@ def _plain(markdown_text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
 
 
-def write_cheatsheet(pack: Pack, target: Path, context: PrintContext) -> list[Diagnostic]:
+def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
+                     date: str) -> list[Diagnostic]:
     """One dense document: every card's key line by topic, plus a panel of every formula."""
     page = _Page()
     topics = []
@@ -121,7 +131,7 @@ def write_cheatsheet(pack: Pack, target: Path, context: PrintContext) -> list[Di
                         "label": _plain(card.question)})
         topics.append({"title": topic.title, "cards": items})
     html = template_env().get_template("print/cheatsheet.html.j2").render(
-        title=pack.title, date=context.build_date, topics=topics, formulas=list(panel.values()),
+        title=pack.title, date=date, topics=topics, formulas=list(panel.values()),
         layout=context.layout)
     pages = _render(html, target, page)
     if pages > context.layout.page_budget:
@@ -147,40 +157,42 @@ def _topic_context(topic: Topic, pack: Pack, context: PrintContext, page: _Page)
                      for s in open_questions]}
 
 
-def _handout(args: tuple[Pack, list[Topic], Path, PrintContext, str]) -> list[Diagnostic]:
-    pack, topics, target, context, title = args
+def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintContext,
+                  title: str, date: str) -> list[Diagnostic]:
+    """Full answers of some topics, with contents, bookmarks, self-test and answer key."""
     page = _Page()
     html = template_env().get_template("print/handout.html.j2").render(
-        title=title, pack_title=pack.title, date=context.build_date,
+        title=title, pack_title=pack.title, date=date,
         topics=[_topic_context(t, pack, context, page) for t in topics])
     _render(html, target, page)
     return page.problems
 
 
-def _cheatsheet_job(args: tuple[Pack, Path, PrintContext]) -> list[Diagnostic]:
-    return write_cheatsheet(*args)
+def _run(args: tuple[Pack, PdfJob, PrintContext]) -> list[Diagnostic]:
+    pack, job, context = args
+    if job.kind == "cheatsheet":
+        return write_cheatsheet(pack, job.target, context, job.date)
+    by_slug = {topic.slug: topic for topic in pack.topics}
+    return write_handout(pack, [by_slug[slug] for slug in job.topics], job.target, context,
+                         job.title, job.date)
 
 
-def write_all(pack: Pack, cheatsheet: Path | None, handouts: Path | None,
-              context: PrintContext) -> list[Diagnostic]:
-    """The cheat sheet and handouts/<topic>.pdf + handouts/all.pdf, in parallel processes."""
-    jobs: list[tuple[Callable, tuple]] = []
-    if cheatsheet is not None:
-        jobs.append((_cheatsheet_job, (pack, cheatsheet, context)))
-    if handouts is not None:
-        jobs += [(_handout, (pack, [t], handouts / f"{t.slug}.pdf", context, t.title))
-                 for t in pack.topics]
-        jobs.append((_handout, (pack, list(pack.topics), handouts / "all.pdf", context,
-                                pack.title)))
+def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext) -> list[list[Diagnostic]]:
+    """Render the PDFs in parallel processes; returns each one's problems, in order."""
+    if not jobs:
+        return []
     # WeasyPrint's output depends on Python's string hashing; fresh workers with a fixed seed
     # make the same notes give the same bytes.
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
     try:
-        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1) or 1,
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(function, args) for function, args in jobs]
-            return [d for future in futures for d in future.result()]
+            # Longest first, so one big document does not start last.
+            order = sorted(range(len(jobs)),
+                           key=lambda i: -len(jobs[i].topics or pack.topics))
+            futures = {i: pool.submit(_run, (pack, jobs[i], context)) for i in order}
+            return [futures[i].result() for i in range(len(jobs))]
     finally:
         if previous is None:
             del os.environ["PYTHONHASHSEED"]

@@ -25,10 +25,15 @@ class Stage:
         self.output = output
         self.root = output / STAGING
         self.owned: set[str] = set()  # folders whose old files go when new ones arrive
+        self.kept: set[str] = set()  # outputs already in place and still current
 
     def path(self, relative: str) -> Path:
         """The staging path of an output file, e.g. `deck.apkg` or `handouts/cnn.pdf`."""
         return self.root / relative
+
+    def keep(self, relative: str) -> None:
+        """An output already in place that this build would make the same: leave it."""
+        self.kept.add(relative)
 
     def own(self, folder: str) -> Path:
         """A folder this build writes in full: files the new build does not make are removed."""
@@ -44,6 +49,7 @@ class Stage:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
         kept = {self.output / p.relative_to(self.root) for p in staged}
+        kept |= {self.output / relative for relative in self.kept}
         for folder in self.owned:
             for old in (self.output / folder).glob("*"):
                 if old.is_file() and old not in kept:

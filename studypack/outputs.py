@@ -1,0 +1,153 @@
+"""The outputs a build makes, what each one depends on, and skipping those that are current.
+
+Each output file has a key: a hash of the code and templates, the settings it uses and the
+content of exactly the cards (and image files) it shows. The keys of the last build are kept in
+`output/.cache/outputs.json` with each file's hash and warnings; an output whose key and file
+are unchanged is not rendered again, and its warnings are repeated from the cache. Deleting the
+cache only makes the next build render everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from studypack import markup
+from studypack.config import Config
+from studypack.errors import Diagnostic
+from studypack.model import Card, Pack, Topic
+from studypack.writers import TEMPLATES, write_atomic
+
+DECK = "deck.apkg"
+CHEATSHEET = "cheatsheet.pdf"
+HANDOUTS = "handouts"
+ALL_TOPICS = "all"  # handouts/all.pdf: every topic in one document
+MANIFEST = "outputs.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file to make, and the key of everything it depends on."""
+
+    path: str  # relative to the output folder
+    kind: str  # deck | cheatsheet | handout
+    key: str
+    topics: tuple[str, ...] = ()  # handouts: the topic slugs it holds
+    title: str = ""
+    date: str = ""  # printed on the page: when its newest card last changed
+
+
+def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
+              modified: dict[str, int]) -> list[Job]:
+    """Every output file the asked-for outputs consist of, with its key."""
+    digests = {card.id: _card_digest(card, config.sources) for card in pack.cards}
+    everything = [(t.slug, t.title, [digests[c.id] for c in t.cards]) for t in pack.topics]
+    newest = _date(max(modified.values(), default=0))
+    jobs = []
+    if "anki" in outputs:
+        cards = [(t.title, [(digests[c.id], modified.get(c.id, 0)) for c in t.cards])
+                 for t in pack.topics]
+        jobs.append(Job(DECK, "deck", _key("deck", pack.title, cards)))
+    if "cheatsheet" in outputs:
+        layout = asdict(config.cheatsheet)
+        jobs.append(Job(CHEATSHEET, "cheatsheet",
+                        _key("cheatsheet", pack.title, layout, newest, everything), date=newest))
+    if "handouts" in outputs:
+        for topic in pack.topics:
+            date = _date(max((modified.get(c.id, 0) for c in topic.cards), default=0))
+            content = [(topic.slug, topic.title, [digests[c.id] for c in topic.cards])]
+            jobs.append(Job(f"{HANDOUTS}/{topic.slug}.pdf", "handout",
+                            _key("handout", pack.title, content, _open(pack, [topic]), date),
+                            (topic.slug,), topic.title, date))
+        jobs.append(Job(f"{HANDOUTS}/{ALL_TOPICS}.pdf", "handout",
+                        _key("handout", pack.title, everything, _open(pack, pack.topics), newest),
+                        tuple(t.slug for t in pack.topics), pack.title, newest))
+    return jobs
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build made: per output file, its key, file hash and warnings."""
+
+    entries: dict[str, dict]
+
+    def current(self, job: Job, output: Path) -> bool:
+        """True when the file on disk is exactly what this job would make."""
+        entry = self.entries.get(job.path)
+        target = output / job.path
+        return bool(entry) and entry["key"] == job.key and target.is_file() \
+            and _file_hash(target) == entry["file"]
+
+    def problems(self, job: Job) -> list[Diagnostic]:
+        """The warnings the file had when it was made."""
+        return [Diagnostic(*p) for p in self.entries[job.path]["problems"]]
+
+
+def read_previous(cache_dir: Path) -> Previous:
+    """The manifest of the last build; empty when missing or unreadable (everything renders)."""
+    try:
+        entries = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Previous({})
+    return Previous(entries if isinstance(entries, dict) else {})
+
+
+def record(cache_dir: Path, previous: Previous,
+           made: dict[str, tuple[Job, list[Diagnostic]]]) -> None:
+    """Remember the key, file hash and warnings of every output this build made."""
+    output = cache_dir.parent
+    entries = dict(previous.entries)
+    for path, (job, problems) in made.items():
+        entries[path] = {"key": job.key, "file": _file_hash(output / path),
+                         "problems": [[d.path, d.line, d.level, d.message] for d in problems]}
+    entries = {path: entry for path, entry in sorted(entries.items())
+               if (output / path).is_file()}
+    if entries == previous.entries:
+        return
+    write_atomic(cache_dir / MANIFEST, (json.dumps(entries, indent=1) + "\n").encode())
+
+
+@cache
+def code_version() -> str:
+    """A hash of studypack's code and templates: any change to either renders everything."""
+    digest = hashlib.sha256()
+    files = sorted([*PACKAGE.rglob("*.py"), *(p for p in TEMPLATES.rglob("*") if p.is_file())])
+    for path in files:
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(*parts: object) -> str:
+    text = json.dumps([code_version(), *parts], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _card_digest(card: Card, roots: tuple[Path, ...]) -> str:
+    """The card's content and the bytes of every image it shows."""
+    resolve = markup.image_resolver(markup.note_file(card.source.path, roots), roots)
+    images = []
+    for src in markup.image_sources(card.question + "\n" + card.answer):
+        path = resolve(src)
+        images.append(_file_hash(path) if path else src)
+    return _key(card.id, card.question, card.answer, card.difficulty, list(card.tags),
+                card.summary, str(card.source), [str(m) for m in card.merged], images)
+
+
+def _open(pack: Pack, topics: Iterable[Topic]) -> list[tuple[str, str]]:
+    slugs = {t.slug for t in topics}
+    return [(s.question, str(s.source)) for s in pack.skipped
+            if s.reason == "unanswered" and s.topic in slugs]
+
+
+def _date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
