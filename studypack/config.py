@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from studypack.errors import ConfigError
+from studypack.intermediate import FAST_LOADER
 
 OUTPUTS = ("yaml", "anki", "cheatsheet", "handouts")
 DUPLICATE_POLICIES = ("merge", "keep-first", "keep-all")
@@ -75,7 +76,7 @@ def load_config(path: Path | None) -> Config:
         return Config(sources=(Path("source_notes").resolve(),), output=Path("output").resolve(),
                       lock=Path("studypack.lock").resolve(), base=Path.cwd())
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     except yaml.YAMLError as error:

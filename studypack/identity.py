@@ -11,6 +11,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from studypack.errors import ConfigError
+from studypack.intermediate import FAST_DUMPER, FAST_LOADER
 
 LOCK_VERSION = 1
 REWORDING_SIMILARITY = 75  # 0-100: how alike a reworded question must stay to keep its id
@@ -46,7 +47,7 @@ def read_lock(path: Path) -> dict[str, LockEntry]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
         cards = data.get("cards") or {}
         return {
             str(card_id): LockEntry(str(e["path"]), str(e["question"]), str(e["hash"]),
@@ -65,8 +66,8 @@ def dump_lock(entries: dict[str, LockEntry]) -> str:
     cards = {card_id: {"path": e.path, "question": e.question, "hash": e.hash,
                        "modified": e.modified}
              for card_id, e in sorted(entries.items())}
-    return header + yaml.safe_dump({"version": LOCK_VERSION, "cards": cards}, sort_keys=False,
-                                   allow_unicode=True, width=100)
+    return header + yaml.dump({"version": LOCK_VERSION, "cards": cards}, Dumper=FAST_DUMPER,
+                              sort_keys=False, allow_unicode=True, width=100)
 
 
 def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
