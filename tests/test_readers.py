@@ -26,7 +26,8 @@ def test_golden(note: Path, run, project_config) -> None:
 @pytest.mark.parametrize(
     ("name", "dialect"),
     [("bullets.md", "bullets"), ("headings.md", "headings"), ("admonition.md", "admonition"),
-     ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings")],
+     ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings"),
+     ("details.md", "details")],
 )
 def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
     path = GOLDEN / name
@@ -48,3 +49,9 @@ def test_unrecognized_file_is_reported(tmp_path: Path, run) -> None:
         "prose.md: warning: no reader recognizes this file; no questions read"
     ]
     assert report.pack.cards == ()
+
+
+def test_disclosure_html_never_reaches_a_card(run) -> None:
+    pack = run(GOLDEN / "details.md").pack
+    texts = [c.question + c.answer for c in pack.cards] + [s.question for s in pack.skipped]
+    assert not [t for t in texts if "<details" in t or "summary>" in t or "<p>" in t]

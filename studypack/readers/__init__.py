@@ -7,7 +7,14 @@ from types import ModuleType
 
 from studypack.errors import Diagnostic
 from studypack.model import Document
-from studypack.readers import admonition, bullets, headings, intermediate_yaml, outline
+from studypack.readers import (
+    admonition,
+    bullets,
+    details,
+    headings,
+    intermediate_yaml,
+    outline,
+)
 from studypack.readers.common import split_lines, unclosed_fence
 from studypack.sources import Source
 
@@ -17,6 +24,7 @@ READERS: dict[str, ModuleType] = {
     "outline": outline,
     "headings": headings,
     "bullets": bullets,
+    "details": details,
     "yaml": intermediate_yaml,
 }
 
