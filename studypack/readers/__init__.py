@@ -13,6 +13,7 @@ from studypack.readers import (
     details,
     headings,
     intermediate_yaml,
+    labelled,
     outline,
 )
 from studypack.readers.common import split_lines, unclosed_fence
@@ -25,6 +26,7 @@ READERS: dict[str, ModuleType] = {
     "headings": headings,
     "bullets": bullets,
     "details": details,
+    "labelled": labelled,
     "yaml": intermediate_yaml,
 }
 
