@@ -14,6 +14,7 @@ from studypack.readers import (
     headings,
     intermediate_yaml,
     labelled,
+    numbered,
     outline,
 )
 from studypack.readers.common import split_lines, unclosed_fence
@@ -27,6 +28,7 @@ READERS: dict[str, ModuleType] = {
     "bullets": bullets,
     "details": details,
     "labelled": labelled,
+    "numbered": numbered,
     "yaml": intermediate_yaml,
 }
 
