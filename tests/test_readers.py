@@ -27,7 +27,8 @@ def test_golden(note: Path, run, project_config) -> None:
     ("name", "dialect"),
     [("bullets.md", "bullets"), ("headings.md", "headings"), ("admonition.md", "admonition"),
      ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings"),
-     ("details.md", "details"), ("labelled.md", "labelled"), ("numbered.md", "numbered")],
+     ("details.md", "details"), ("labelled.md", "labelled"), ("numbered.md", "numbered"),
+     ("callout.md", "callout")],
 )
 def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
     path = GOLDEN / name

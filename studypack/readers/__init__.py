@@ -10,6 +10,7 @@ from studypack.model import Document
 from studypack.readers import (
     admonition,
     bullets,
+    callout,
     details,
     headings,
     intermediate_yaml,
@@ -26,6 +27,7 @@ READERS: dict[str, ModuleType] = {
     "outline": outline,
     "headings": headings,
     "bullets": bullets,
+    "callout": callout,
     "details": details,
     "labelled": labelled,
     "numbered": numbered,
