@@ -28,7 +28,7 @@ def test_golden(note: Path, run, project_config) -> None:
     [("bullets.md", "bullets"), ("headings.md", "headings"), ("admonition.md", "admonition"),
      ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings"),
      ("details.md", "details"), ("labelled.md", "labelled"), ("numbered.md", "numbered"),
-     ("callout.md", "callout")],
+     ("callout.md", "callout"), ("flashcard.md", "flashcard")],
 )
 def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
     path = GOLDEN / name
