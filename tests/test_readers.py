@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studypack import readers, sources
+from studypack import markup, readers, sources
 from tests.conftest import EXPECTED, GOLDEN
 
 CASES = sorted(GOLDEN.iterdir())
@@ -56,3 +56,21 @@ def test_disclosure_html_never_reaches_a_card(run) -> None:
     pack = run(GOLDEN / "details.md").pack
     texts = [c.question + c.answer for c in pack.cards] + [s.question for s in pack.skipped]
     assert not [t for t in texts if "<details" in t or "summary>" in t or "<p>" in t]
+
+
+def test_obsidian_embed_becomes_an_image_found_anywhere_in_the_vault(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "attachments").mkdir(parents=True)
+    (vault / "attachments" / "loss curve.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (vault / ".trash").mkdir()
+    (vault / ".trash" / "loss curve.png").write_bytes(b"old")
+    note = vault / "week 1" / "note.md"
+    note.parent.mkdir()
+    note.write_text("> [!question] What does this show? ![[loss curve.png|400]]\n"
+                    "> Overfitting after epoch 10. `![[not an embed.png]]`\n", encoding="utf-8")
+    doc = readers.read(sources.load(note, vault, "week 1/note.md"), {})
+    item = doc.items[0]
+    assert item.question == "What does this show? ![loss curve](<../attachments/loss curve.png>)"
+    assert item.answer == "Overfitting after epoch 10. `![[not an embed.png]]`"
+    resolve = markup.image_resolver(note, (vault,))
+    assert resolve("../attachments/loss curve.png") == vault / "attachments" / "loss curve.png"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fnmatch import fnmatch
 from types import ModuleType
 
 from studypack.errors import Diagnostic
-from studypack.model import Document
+from studypack.model import Document, RawItem
 from studypack.readers import (
     admonition,
     bullets,
     callout,
     details,
+    embeds,
     flashcard,
     headings,
     intermediate_yaml,
@@ -71,5 +73,14 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
     items, found = READERS[dialect].read(lines, source.rel)
-    return Document(source.rel, dialect, confidence, tuple(items), source.front_matter,
-                    tuple(diagnostics + found))
+    return Document(source.rel, dialect, confidence, _embedded(items, source),
+                    source.front_matter, tuple(diagnostics + found))
+
+
+def _embedded(items: list[RawItem], source: Source) -> tuple[RawItem, ...]:
+    """The items with Obsidian image embeds turned into Markdown images."""
+    return tuple(
+        replace(item, question=embeds.to_markdown(item.question, source.path, source.root),
+                answer=embeds.to_markdown(item.answer, source.path, source.root))
+        for item in items
+    )
