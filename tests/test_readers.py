@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studypack import markup, readers, sources
+from studypack.report import render
 from tests.conftest import EXPECTED, GOLDEN
 
 CASES = sorted(GOLDEN.iterdir())
@@ -74,3 +75,30 @@ def test_obsidian_embed_becomes_an_image_found_anywhere_in_the_vault(tmp_path: P
     assert item.answer == "Overfitting after epoch 10. `![[not an embed.png]]`"
     resolve = markup.image_resolver(note, (vault,))
     assert resolve("../attachments/loss curve.png") == vault / "attachments" / "loss curve.png"
+
+
+def test_a_file_mixing_shapes_is_read_section_by_section(run) -> None:
+    source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
+    doc = readers.read(source, {})
+    assert doc.dialect == "mixed"
+    assert [(s.line, s.dialect) for s in doc.sections] == [
+        (1, "flashcard"), (10, "details"), (27, "numbered")]
+    report = render(run(GOLDEN / "mixed.md"))
+    assert "mixed.md: mixed: flashcard from line 1 (100% sure), details from line 10" in report
+
+
+def test_a_question_heading_keeps_its_list_answer(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Basics\n\n### What is X?\n\nAn answer.\n\n### Compare A and B.\n\n"
+                    "- What A does\n    - detail\n- What B does\n    - detail\n",
+                    encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert (doc.dialect, doc.sections) == ("headings", ())
+    assert [item.question for item in doc.items] == ["What is X?", "Compare A and B."]
+
+
+def test_forced_dialect_reads_the_whole_file(tmp_path: Path) -> None:
+    source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
+    doc = readers.read(source, {"mixed.md": "flashcard"})
+    assert (doc.dialect, doc.sections) == ("flashcard", ())
+    assert [item.question for item in doc.items] == ["Dropout", "Weight decay"]
