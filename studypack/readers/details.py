@@ -34,6 +34,7 @@ _WRAPPER = re.compile(r"^\s*(?:</?(?:p|div|blockquote)\b[^>]*>|<br\s*/?>|<hr\s*/
 _EDGE_P = re.compile(r"^\s*<p\b[^>]*>|</p>\s*$", re.I)
 _CODE = re.compile(r"<code\b[^>]*>(.*?)</code>", re.I | re.S)
 _TAG = re.compile(r"<[^>]+>")
+_TAGS_ONLY = re.compile(r"^\s*(?:</?(?:details|summary|p|div|br|hr)\b[^>]*>\s*)+$", re.I)
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _ENTITY = re.compile(r"&(?!lt;|gt;)#?\w+;")
 # A disclosure that hides a hint or an example is neither a question nor an answer.
@@ -79,19 +80,23 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
             continue
         opening = None if line.in_code else _OPEN.match(line.text)
         if not opening:
-            since.append(line)
-            body.append(line)
+            if line.in_code or not _TAGS_ONLY.match(line.text):
+                since.append(line)
+                body.append(line)
             index += 1
             continue
         end, text, closed = _block(lines, index, len(opening.group(1)))
+        label, answer = _parts(text)
+        if not is_question_like(label) and _holds_questions(answer):
+            index = _after_summary(lines, index)  # a folded section: read what it holds
+            continue
         if not closed:
             diagnostics.append(Diagnostic(path, line.number, "warning",
                                           "<details> is never closed; it runs to the end of "
                                           "the file"))
         index = end
-        label, answer = _parts(text)
-        if plain(label).strip(" .:!") in _NOT_ANSWERS:
-            continue  # a hint below a question leaves the question to the answer block
+        if plain(label).strip(" .:!") in _NOT_ANSWERS or is_non_question_title(label):
+            continue  # a hint or a folded table of contents: neither question nor answer
         if trail:
             trail[-1].blocks += 1
         item = _item(label, answer, line.number, trail, since)
@@ -117,6 +122,20 @@ def _block(lines: list[Line], start: int, prefix: int) -> tuple[int, str, bool]:
         if depth <= 0:
             return index + 1, "\n".join(parts), True
     return len(lines), "\n".join(parts), False
+
+
+def _holds_questions(markdown: str) -> bool:
+    """True when a block's content has headings or blocks of its own: it folds a section."""
+    return any(heading(line) or (not line.in_code and _OPEN.match(line.text))
+               for line in split_lines(markdown))
+
+
+def _after_summary(lines: list[Line], start: int) -> int:
+    """The index after a folded section's opening tag and its summary."""
+    for index in range(start, min(start + 3, len(lines))):
+        if "</summary>" in lines[index].text.lower():
+            return index + 1
+    return start + 1
 
 
 def _parts(text: str) -> tuple[str, str]:
