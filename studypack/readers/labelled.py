@@ -1,10 +1,11 @@
 """Reads labelled and bold Q&A notes: `Q1: ...` or `**What is X?**`, answers in the paragraphs
 below, optionally starting with `A:` or `**Answer:**`.
 
-A question is a paragraph or heading labelled `Q:`/`Q3.`/`Question 3:`, a paragraph that is one
-bold question, or a question-like heading; a heading that is only a label ("Question 3") takes
-the next paragraph as its question. An `A:`/`Answer:` label answers the paragraph (or heading)
-just above it. An answer runs to the next question, heading or thematic break.
+A question is a paragraph, heading or list item labelled `Q:`/`Q3.`/`Question 3:`, a paragraph
+that is one bold question, or a question-like heading; a heading that is only a label
+("Question 3") takes the next paragraph as its question. An `A:`/`Answer:` label answers the
+paragraph (or heading) just above it. An answer runs to the next question, heading or thematic
+break.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from studypack.model import RawItem
 from studypack.readers.common import Line, block_text, heading, is_question_like
 
 _EMPHASIS = r"(?:\*\*|__)?"
+_ITEM = r"(?:[-*+]\s+)?"  # labels are also written as list items
 _Q_LABEL = re.compile(
-    rf"^\s*{_EMPHASIS}(?:Question|Q)(?![a-z])\s*#?\s*(?:(?P<n>\d{{1,3}})\s*)?{_EMPHASIS}"
+    rf"^\s*{_ITEM}{_EMPHASIS}(?:Question|Q)(?![a-z])\s*#?\s*(?:(?P<n>\d{{1,3}})\s*)?{_EMPHASIS}"
     rf"(?:(?P<sep>[:.)]|-(?=\s)){_EMPHASIS})?\s*",
     re.I,
 )
 _A_LABEL = re.compile(
-    rf"^\s*{_EMPHASIS}(?:A|Ans|Answer|Solution)\s*\d*\s*{_EMPHASIS}\s*:\s*{_EMPHASIS}\s*"
-    r"|^\s*(?:\*\*|__)(?:A|Ans|Answer|Solution)(?:\*\*|__)\s*$"
+    rf"^\s*{_ITEM}{_EMPHASIS}(?:A|Ans|Answer|Solution)\s*\d*\s*{_EMPHASIS}\s*:\s*{_EMPHASIS}\s*"
+    rf"|^\s*{_ITEM}(?:\*\*|__)(?:A|Ans|Answer|Solution)(?:\*\*|__)\s*$"
 )
 _BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)(?P<q>(?:(?!\1).)+)\1\s*$")
 _BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?P<q>(?:(?!\1).)+\?)\1\s+(?P<rest>\S.*)$")
@@ -73,7 +75,7 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     def close() -> None:
         nonlocal current
         if current is not None:
-            answer = block_text(current.answer)
+            answer = block_text(current.answer).lstrip(" ")
             if _PLACEHOLDER.match(answer):
                 answer = ""
             items.append(RawItem(current.text, answer, current.line, current.section))
@@ -109,7 +111,9 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         starts = index == 0 or lines[index - 1].blank or heading(lines[index - 1]) is not None
         answer_label = _A_LABEL.match(line.text)
         if answer_label:
-            rest = Line(line.number, line.text[answer_label.end():], False)
+            # The label's width stays as spaces so its continuation lines dedent with it.
+            rest = Line(line.number, " " * answer_label.end() + line.text[answer_label.end():],
+                        False)
             if current is not None and current.text and not current.answered:
                 current.answer.append(rest)
             else:
