@@ -97,6 +97,16 @@ def test_a_question_heading_keeps_its_list_answer(tmp_path: Path) -> None:
     assert [item.question for item in doc.items] == ["What is X?", "Compare A and B."]
 
 
+def test_a_term_heading_over_nested_bullets_stays_one_card(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    asked = "".join(f"### What is {x}?\n\nAn answer.\n\n" for x in "XYZ")
+    note.write_text(asked + "### Dropout\n\n- Zeroes activations\n    - at random\n"
+                    "- Scales the rest\n    - by 1/(1-p)\n", encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert (doc.dialect, doc.sections) == ("headings", ())
+    assert [item.question for item in doc.items][-1] == "Dropout"
+
+
 def test_forced_dialect_reads_the_whole_file(tmp_path: Path) -> None:
     source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
     doc = readers.read(source, {"mixed.md": "flashcard"})

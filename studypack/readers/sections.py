@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from studypack.readers.common import Line, heading, is_question_like
+from studypack.readers.common import BULLET, Line, heading, is_question_like
 
 MIN_EVIDENCE = 2  # below this a section stays with the file's reader
 
@@ -41,7 +41,8 @@ def plan(lines: list[Line], main: str, evidence: Detect) -> list[Run]:
                 continue
             chosen = runs[-1][2]  # no evidence either way: it goes with what precedes it
         else:
-            chosen = best if found[best] >= MIN_EVIDENCE and not found[main] else main
+            takes = found[best] >= MIN_EVIDENCE and _asks_as(best, lines[start:end])
+            chosen = best if takes and not found[main] else main
         if waiting is not None:
             start, waiting = waiting, None
         if runs and runs[-1][2] == chosen:
@@ -70,6 +71,19 @@ def with_context(lines: list[Line], run: Run) -> list[Line]:
     context = [line for level, line in trail
                if level < limit and not is_question_like(heading(line)[1])]
     return context + lines[run.start : run.end]
+
+
+def _asks_as(name: str, lines: list[Line]) -> bool:
+    """False when a section's nested bullets read as an answer rather than as questions.
+
+    Nested bullets are how answers are written too (a term heading over a list), so a section
+    goes to the bullets reader only when its top-level bullets ask.
+    """
+    if name != "bullets":
+        return True
+    asking = sum(1 for line in lines if not line.in_code and line.indent <= 3
+                 and (item := BULLET.match(line.text)) and is_question_like(item.group(3)))
+    return asking >= MIN_EVIDENCE
 
 
 def _sections(lines: list[Line]) -> list[tuple[int, int]]:
