@@ -37,8 +37,10 @@ _TAG = re.compile(r"<[^>]+>")
 _TAGS_ONLY = re.compile(r"^\s*(?:</?(?:details|summary|p|div|br|hr)\b[^>]*>\s*)+$", re.I)
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _ENTITY = re.compile(r"&(?!lt;|gt;)#?\w+;")
-# A disclosure that hides a hint or an example is neither a question nor an answer.
-_NOT_ANSWERS = frozenset({"hint", "hints", "example", "examples", "output", "code", "more"})
+# A disclosure that hides a hint or an example is neither a question nor an answer; one that
+# hides the code or the output below a question answers it.
+_NOT_ANSWERS = frozenset({"hint", "hints", "example", "examples", "more"})
+_ANSWER_KINDS = frozenset({"code", "output", "result", "proof"})
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _item(label: str, answer: str, number: int, trail: list[_Heading],
           since: list[Line]) -> RawItem | None:
     """The block's card; None when its summary only labels an answer and nothing above asks."""
     section = tuple(h.title for h in trail if not h.used)  # a heading that asked is no group
-    if label and not is_answer_label(label) and not is_non_question_title(label):
+    if label and not is_answer_label(label) and plain(label).strip(" .:!") not in _ANSWER_KINDS:
         return RawItem(label, answer, number, section)
     asked = _question_above(trail, since)
     if asked is None:
