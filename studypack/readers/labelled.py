@@ -67,6 +67,7 @@ def detect(lines: list[Line]) -> int:
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
     """A card per labelled, bold or question heading; unlabelled prose between them is answer."""
     items: list[RawItem] = []
+    diagnostics: list[Diagnostic] = []
     section: list[tuple[int, str]] = []
     current: _Question | None = None
     loose: list[Line] = []  # text after a group heading, before any question
@@ -124,6 +125,9 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
                 elif bare_heading:
                     section.pop()  # the heading asks: it is no group
                     current = _Question(bare_heading[0], bare_heading[1], trail(), [rest])
+                else:
+                    diagnostics.append(Diagnostic(path, line.number, "warning",
+                                                  "answer label with no question above it"))
             loose, bare_heading = [], None
             index += 1
             continue
@@ -144,7 +148,7 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         bare_heading = None
         index += 1
     close()
-    return items, []
+    return items, diagnostics
 
 
 def _q_label(text: str) -> str | None:
