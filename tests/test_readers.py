@@ -107,6 +107,18 @@ def test_a_term_heading_over_nested_bullets_stays_one_card(tmp_path: Path) -> No
     assert [item.question for item in doc.items][-1] == "Dropout"
 
 
+def test_two_marked_up_shapes_in_one_section_are_reported(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Backprop\n\n> [!question] Why keep the activations?\n> For the weight "
+                    "gradients.\n\nWhat is autograd?::PyTorch's differentiation engine.\n",
+                    encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert [item.question for item in doc.items] == ["Why keep the activations?"]
+    assert [str(d) for d in doc.diagnostics] == [
+        "note.md:1: warning: this section also holds flashcard questions, which the callout "
+        "reader does not read; put a heading between the two shapes"]
+
+
 def test_forced_dialect_reads_the_whole_file(tmp_path: Path) -> None:
     source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
     doc = readers.read(source, {"mixed.md": "flashcard"})

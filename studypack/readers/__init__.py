@@ -76,6 +76,12 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
     runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, _evidence)
+    diagnostics += [
+        Diagnostic(source.rel, line, "warning",
+                   f"this section also holds {other} questions, which the {reader} reader does not "
+                   f"read; put a heading between the two shapes")
+        for line, other, reader in sections.overlooked(lines, runs, _evidence)
+    ]
     if len(runs) <= 1:
         items, found = READERS[dialect].read(lines, source.rel)
         return Document(source.rel, dialect, confidence, _embedded(items, source),

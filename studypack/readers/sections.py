@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from studypack.readers.common import BULLET, Line, heading, is_question_like
 
 MIN_EVIDENCE = 2  # below this a section stays with the file's reader
+_OWN_MARKUP = frozenset({"admonition", "callout", "details", "flashcard"})
 
 Detect = Callable[[list[Line]], dict[str, int]]
 
@@ -53,6 +54,22 @@ def plan(lines: list[Line], main: str, evidence: Detect) -> list[Run]:
     if not runs:
         return [Run(0, len(lines), main, 0.0)]
     return [Run(start, end, name, _share(found, name)) for start, end, name, found in runs]
+
+
+def overlooked(lines: list[Line], runs: list[Run], evidence: Detect) -> list[tuple[int, str, str]]:
+    """(line, shape, reader) for sections whose reader leaves another shape's cards unread.
+
+    Only shapes written in their own markup count (a callout, a `::` card): their questions
+    are certainly questions, and no other reader reads them.
+    """
+    found: list[tuple[int, str, str]] = []
+    for run in runs:
+        for start, end in _sections(lines[run.start : run.end]):
+            seen = evidence(lines[run.start + start : run.start + end])
+            found += [(lines[run.start + start].number, name, run.dialect)
+                      for name in sorted(_OWN_MARKUP - {run.dialect})
+                      if seen.get(name, 0) >= MIN_EVIDENCE]
+    return found
 
 
 def with_context(lines: list[Line], run: Run) -> list[Line]:
