@@ -95,8 +95,20 @@ class Pack:
 
 
 @dataclass(frozen=True)
+class SectionRead:
+    """Which reader read a run of sections in a file that mixes shapes, and how sure it was."""
+
+    line: int  # where the run starts
+    dialect: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Document:
-    """What one reader made of one file."""
+    """What the readers made of one file.
+
+    A file that mixes shapes has dialect "mixed" and one SectionRead per run of sections.
+    """
 
     path: str
     dialect: str
@@ -104,3 +116,4 @@ class Document:
     items: tuple[RawItem, ...] = ()
     front_matter: FrontMatter = field(default_factory=FrontMatter)
     diagnostics: tuple[Diagnostic, ...] = ()
+    sections: tuple[SectionRead, ...] = ()

@@ -40,7 +40,7 @@ def render(report: Report) -> str:
             skipped = Counter(s.reason for s in pack.skipped if s.source.path == doc.path)
             reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
             lines.append(
-                f"  {doc.path}: {doc.dialect} ({doc.confidence:.0%} sure), "
+                f"  {doc.path}: {_read_as(doc)}, "
                 f"{len(doc.items)} questions, {cards_by_file[doc.path]} cards"
                 + (f", {merged_by_file[doc.path]} merged" if merged_by_file[doc.path] else "")
                 + (f"; skipped: {reasons}" if reasons else "")
@@ -75,6 +75,15 @@ def render(report: Report) -> str:
         lines += ["", "Written: " + ", ".join(report.written)]
     lines += ["", _summary(report)]
     return "\n".join(lines) + "\n"
+
+
+def _read_as(doc: Document) -> str:
+    """The reader and how sure detection was; per run of sections for a file mixing shapes."""
+    if not doc.sections:
+        return f"{doc.dialect} ({doc.confidence:.0%} sure)"
+    runs = ", ".join(f"{run.dialect} from line {run.line} ({run.confidence:.0%} sure)"
+                     for run in doc.sections)
+    return f"{doc.dialect}: {runs}"
 
 
 def _summary(report: Report) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from studypack import readers, sources
+from studypack import markup, readers, sources
+from studypack.report import render
 from tests.conftest import EXPECTED, GOLDEN
 
 CASES = sorted(GOLDEN.iterdir())
@@ -26,7 +27,9 @@ def test_golden(note: Path, run, project_config) -> None:
 @pytest.mark.parametrize(
     ("name", "dialect"),
     [("bullets.md", "bullets"), ("headings.md", "headings"), ("admonition.md", "admonition"),
-     ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings")],
+     ("outline.md", "outline"), ("intermediate.yaml", "yaml"), ("front-matter.md", "headings"),
+     ("details.md", "details"), ("labelled.md", "labelled"), ("numbered.md", "numbered"),
+     ("callout.md", "callout"), ("flashcard.md", "flashcard")],
 )
 def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
     path = GOLDEN / name
@@ -48,3 +51,76 @@ def test_unrecognized_file_is_reported(tmp_path: Path, run) -> None:
         "prose.md: warning: no reader recognizes this file; no questions read"
     ]
     assert report.pack.cards == ()
+
+
+def test_disclosure_html_never_reaches_a_card(run) -> None:
+    pack = run(GOLDEN / "details.md").pack
+    texts = [c.question + c.answer for c in pack.cards] + [s.question for s in pack.skipped]
+    assert not [t for t in texts if "<details" in t or "summary>" in t or "<p>" in t]
+
+
+def test_obsidian_embed_becomes_an_image_found_anywhere_in_the_vault(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "attachments").mkdir(parents=True)
+    (vault / "attachments" / "loss curve.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (vault / ".trash").mkdir()
+    (vault / ".trash" / "loss curve.png").write_bytes(b"old")
+    note = vault / "week 1" / "note.md"
+    note.parent.mkdir()
+    note.write_text("> [!question] What does this show? ![[loss curve.png|400]]\n"
+                    "> Overfitting after epoch 10. `![[not an embed.png]]`\n", encoding="utf-8")
+    doc = readers.read(sources.load(note, vault, "week 1/note.md"), {})
+    item = doc.items[0]
+    assert item.question == "What does this show? ![loss curve](<../attachments/loss curve.png>)"
+    assert item.answer == "Overfitting after epoch 10. `![[not an embed.png]]`"
+    resolve = markup.image_resolver(note, (vault,))
+    assert resolve("../attachments/loss curve.png") == vault / "attachments" / "loss curve.png"
+
+
+def test_a_file_mixing_shapes_is_read_section_by_section(run) -> None:
+    source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
+    doc = readers.read(source, {})
+    assert doc.dialect == "mixed"
+    assert [(s.line, s.dialect) for s in doc.sections] == [
+        (1, "flashcard"), (10, "details"), (27, "numbered")]
+    report = render(run(GOLDEN / "mixed.md"))
+    assert "mixed.md: mixed: flashcard from line 1 (100% sure), details from line 10" in report
+
+
+def test_a_question_heading_keeps_its_list_answer(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Basics\n\n### What is X?\n\nAn answer.\n\n### Compare A and B.\n\n"
+                    "- What A does\n    - detail\n- What B does\n    - detail\n",
+                    encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert (doc.dialect, doc.sections) == ("headings", ())
+    assert [item.question for item in doc.items] == ["What is X?", "Compare A and B."]
+
+
+def test_a_term_heading_over_nested_bullets_stays_one_card(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    asked = "".join(f"### What is {x}?\n\nAn answer.\n\n" for x in "XYZ")
+    note.write_text(asked + "### Dropout\n\n- Zeroes activations\n    - at random\n"
+                    "- Scales the rest\n    - by 1/(1-p)\n", encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert (doc.dialect, doc.sections) == ("headings", ())
+    assert [item.question for item in doc.items][-1] == "Dropout"
+
+
+def test_two_marked_up_shapes_in_one_section_are_reported(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text("# Backprop\n\n> [!question] Why keep the activations?\n> For the weight "
+                    "gradients.\n\nWhat is autograd?::PyTorch's differentiation engine.\n",
+                    encoding="utf-8")
+    doc = readers.read(sources.load(note, tmp_path, "note.md"), {})
+    assert [item.question for item in doc.items] == ["Why keep the activations?"]
+    assert [str(d) for d in doc.diagnostics] == [
+        "note.md:1: warning: this section also holds flashcard questions, which the callout "
+        "reader does not read; put a heading between the two shapes"]
+
+
+def test_forced_dialect_reads_the_whole_file(tmp_path: Path) -> None:
+    source = sources.load(GOLDEN / "mixed.md", GOLDEN, "mixed.md")
+    doc = readers.read(source, {"mixed.md": "flashcard"})
+    assert (doc.dialect, doc.sections) == ("flashcard", ())
+    assert [item.question for item in doc.items] == ["Dropout", "Weight decay"]

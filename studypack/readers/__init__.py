@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fnmatch import fnmatch
 from types import ModuleType
 
 from studypack.errors import Diagnostic
-from studypack.model import Document
-from studypack.readers import admonition, bullets, headings, intermediate_yaml, outline
-from studypack.readers.common import split_lines, unclosed_fence
+from studypack.model import Document, RawItem, SectionRead
+from studypack.readers import (
+    admonition,
+    bullets,
+    callout,
+    details,
+    embeds,
+    flashcard,
+    headings,
+    intermediate_yaml,
+    labelled,
+    numbered,
+    outline,
+    sections,
+)
+from studypack.readers.common import Line, split_lines, unclosed_fence
 from studypack.sources import Source
 
 # One line per dialect: name -> module with detect(lines) -> int and read(lines, path).
@@ -17,19 +31,22 @@ READERS: dict[str, ModuleType] = {
     "outline": outline,
     "headings": headings,
     "bullets": bullets,
+    "callout": callout,
+    "details": details,
+    "flashcard": flashcard,
+    "labelled": labelled,
+    "numbered": numbered,
     "yaml": intermediate_yaml,
 }
 
 
 def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | None, float]:
     """The dialect for a file and how sure we are: front matter, config globs, then detection."""
-    if source.front_matter.dialect:
-        return source.front_matter.dialect, 1.0
-    for pattern, name in overrides.items():
-        if fnmatch(source.rel, pattern):
-            return name, 1.0
+    forced = _forced(source, overrides)
+    if forced:
+        return forced, 1.0
     lines = split_lines(source.text)
-    evidence = {name: reader.detect(lines) for name, reader in READERS.items()}
+    evidence = _evidence(lines)
     best = max(evidence, key=lambda name: evidence[name])
     total = sum(evidence.values())
     if evidence[best] == 0:
@@ -38,7 +55,11 @@ def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | Non
 
 
 def read(source: Source, overrides: dict[str, str]) -> Document:
-    """What the chosen reader finds in one file; unknown shapes become a diagnostic."""
+    """What the chosen readers find in one file; unknown shapes become a diagnostic.
+
+    Detection works per section too: a file that mixes shapes is read a run of sections at a
+    time, each by its own reader, and its Document lists which reader read which lines.
+    """
     dialect, confidence = choose_dialect(source, overrides)
     diagnostics = list(source.diagnostics)
     if dialect is None:
@@ -54,6 +75,44 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     if fence:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
-    items, found = READERS[dialect].read(lines, source.rel)
-    return Document(source.rel, dialect, confidence, tuple(items), source.front_matter,
-                    tuple(diagnostics + found))
+    runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, _evidence)
+    diagnostics += [
+        Diagnostic(source.rel, line, "warning",
+                   f"this section also holds {other} questions, which the {reader} reader does not "
+                   f"read; put a heading between the two shapes")
+        for line, other, reader in sections.overlooked(lines, runs, _evidence)
+    ]
+    if len(runs) <= 1:
+        items, found = READERS[dialect].read(lines, source.rel)
+        return Document(source.rel, dialect, confidence, _embedded(items, source),
+                        source.front_matter, tuple(diagnostics + found))
+    items = []
+    for run in runs:
+        part, found = READERS[run.dialect].read(sections.with_context(lines, run), source.rel)
+        items += part
+        diagnostics += found
+    read_by = tuple(SectionRead(lines[run.start].number, run.dialect, run.confidence)
+                    for run in runs)
+    return Document(source.rel, "mixed", min(run.confidence for run in runs),
+                    _embedded(items, source), source.front_matter, tuple(diagnostics), read_by)
+
+
+def _forced(source: Source, overrides: dict[str, str]) -> str | None:
+    """The dialect the note's front matter or a config glob names, if any."""
+    if source.front_matter.dialect:
+        return source.front_matter.dialect
+    return next((name for pattern, name in overrides.items() if fnmatch(source.rel, pattern)),
+                None)
+
+
+def _evidence(lines: list[Line]) -> dict[str, int]:
+    return {name: reader.detect(lines) for name, reader in READERS.items()}
+
+
+def _embedded(items: list[RawItem], source: Source) -> tuple[RawItem, ...]:
+    """The items with Obsidian image embeds turned into Markdown images."""
+    return tuple(
+        replace(item, question=embeds.to_markdown(item.question, source.path, source.root),
+                answer=embeds.to_markdown(item.answer, source.path, source.root))
+        for item in items
+    )

@@ -6,13 +6,18 @@ import re
 
 from studypack.errors import Diagnostic
 from studypack.model import RawItem
-from studypack.readers.common import HEADING, Line, block_text, heading
+from studypack.readers.common import (
+    ANSWER_WORDS,
+    HEADING,
+    QUESTION_KINDS,
+    Line,
+    block_text,
+    heading,
+)
 
 _OPEN = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s*(\w[\w-]*)(?:\s+"([^"]*)")?\s*$')
 _TAB = re.compile(r'^(\s*)===\+?\s*"([^"]*)"\s*$')
-QUESTION_KINDS = frozenset({"question", "faq", "help", "quiz", "flashcard", "qa"})
 FRONT_TABS = frozenset({"question", "q", "front", "prompt", "problem"})
-BACK_TABS = frozenset({"answer", "a", "back", "solution", "explanation"})
 
 
 def detect(lines: list[Line]) -> int:
@@ -64,7 +69,7 @@ def _indented_block(lines: list[Line], start: int, indent: int) -> tuple[list[Li
 def _item(title: str, body: list[Line], number: int, section: tuple[str, ...]) -> RawItem | None:
     tabs = _tabs(body)
     front = next((text for name, text in tabs if name in FRONT_TABS), None)
-    back = "\n\n".join(text for name, text in tabs if name in BACK_TABS)
+    back = "\n\n".join(text for name, text in tabs if name in ANSWER_WORDS)
     if front is None:
         # `!!! question "Title"` with a plain body: the title asks, the body answers.
         front, back = title, block_text(body)

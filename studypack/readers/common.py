@@ -27,6 +27,13 @@ NON_QUESTION_TITLES = frozenset(
     "see also|notes|tip|tips|sources|bibliography|credits|acknowledgements|license|"
     "introduction|overview|summary|index|interviews|questions|faq|answers|appendix".split("|")
 )
+# Kinds of admonition or callout that hold a question, and words that only label an answer.
+QUESTION_KINDS = frozenset({"question", "faq", "help", "quiz", "flashcard", "qa"})
+ANSWER_WORDS = frozenset({"answer", "answers", "a", "ans", "back", "solution", "solutions",
+                          "explanation"})
+_LABEL_FILLER = frozenset(
+    "show hide click tap to see view reveal expand here for the me toggle open display".split()
+)
 _LINK_ONLY = re.compile(
     r"^\s*(?:[-*+]|\d+[.)])?\s*(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)|see\s*:?)\s*$", re.I
 )
@@ -125,6 +132,12 @@ def is_question_like(text: str) -> bool:
 def is_non_question_title(text: str) -> bool:
     """True for titles such as 'References' or 'Table of contents'."""
     return plain(text).strip(" .:!") in NON_QUESTION_TITLES
+
+
+def is_answer_label(text: str) -> bool:
+    """True for 'Answer', 'Show answer' or 'Click to expand': it labels an answer, asks nothing."""
+    words = re.findall(r"[a-z]+", plain(text))
+    return all(word in ANSWER_WORDS or word in _LABEL_FILLER for word in words)
 
 
 def is_link_only(markdown: str) -> bool:

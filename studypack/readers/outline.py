@@ -22,6 +22,7 @@ from studypack.readers.common import (
 _FIGURE = re.compile(
     r"^\s*(!\[[^\]]*\]\([^)]*\)|</?(center|img|figure|p|div)\b[^>]*>|<br\s*/?>)+\s*$", re.I
 )
+_SUB_QUESTION = re.compile(r"^\s*(?:\([a-h]\)|[a-h][.)])\s+\S")
 _STEM_WORDS = 6  # a parent item this long is a shared stem rather than a group title
 
 
@@ -53,12 +54,14 @@ def detect(lines: list[Line]) -> int:
     return evidence
 
 
-def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
-    """A card per question item; group headers only group, stems join each sub-question's front."""
-    roots = _parse(lines)
+def read(lines: list[Line], path: str, *,
+         lists_ask: bool = False) -> tuple[list[RawItem], list[Diagnostic]]:
+    """A card per question item; group headers only group, stems join each sub-question's front.
+
+    With `lists_ask`, every item of a list made mostly of questions asks (a self-test list).
+    """
     items: list[RawItem] = []
-    for root in roots:
-        _collect(root, (), "", items)
+    _collect_all(_parse(lines), (), "", items, lists_ask)
     return items, []
 
 
@@ -103,7 +106,16 @@ def _parse(lines: list[Line]) -> list[_Node]:
     return roots
 
 
-def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawItem]) -> None:
+def _collect_all(nodes: list[_Node], section: tuple[str, ...], stem: str,
+                 items: list[RawItem], lists_ask: bool) -> None:
+    for node in nodes:
+        peers = [peer for peer in nodes if peer.section == node.section]
+        in_question_list = lists_ask and 2 * sum(peer.asks for peer in peers) >= len(peers)
+        _collect(node, section, stem, items, lists_ask, in_question_list)
+
+
+def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawItem],
+             lists_ask: bool, in_question_list: bool) -> None:
     body = block_text(node.body)
     if node.children and not node.marked:
         words = len(plain(node.text).split())
@@ -113,18 +125,17 @@ def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawIt
             child_section = section
         else:
             child_stem, child_section = stem, (*section, node.text.rstrip(" ."))
-        for child in node.children:
-            _collect(child, child_section, child_stem, items)
+        _collect_all(node.children, child_section, child_stem, items, lists_ask)
         return
-    if node.asks or body:
+    if node.asks or body or (in_question_list and not node.children):
         question, answer = _split_front(node.text, node.body)
         items.append(RawItem(question, answer, node.line, (*node.section, *section), stem))
-    for child in node.children:
-        _collect(child, section, stem, items)
+    _collect_all(node.children, section, stem, items, lists_ask)
 
 
 def _split_front(text: str, body: list[Line]) -> tuple[str, str]:
-    """Move what belongs to the question (its figure, the list after a colon) out of the answer."""
+    """Move what belongs to the question (its figure, the list after a colon, lettered
+    sub-questions) out of the answer."""
     lines = list(body)
     while lines and lines[0].blank:
         lines.pop(0)
@@ -138,8 +149,28 @@ def _split_front(text: str, body: list[Line]) -> tuple[str, str]:
             front.append(lines.pop(0))
         if not any(not line.blank for line in front):
             lines, front = front + lines, []
+    shared = _shared_sub_questions(lines)
+    front, lines = front + lines[:shared], lines[shared:]
     question = "\n\n".join(part for part in (text, block_text(front)) if part)
     return question, _flatten_continuations(block_text(lines))
+
+
+def _shared_sub_questions(lines: list[Line]) -> int:
+    """How many leading lines are lettered sub-questions (`a)`, `(b)`) sharing the answer below.
+
+    Sub-questions followed by their own deeper-indented answers share nothing: they stay put.
+    """
+    end = 0
+    for index, line in enumerate(lines):
+        if line.blank:
+            continue
+        if not line.in_code and _SUB_QUESTION.match(line.text):
+            end = index + 1
+            continue
+        if end and line.indent > lines[end - 1].indent:
+            return 0
+        break
+    return end
 
 
 def _flatten_continuations(answer: str) -> str:
