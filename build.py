@@ -7,7 +7,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from studypack.check import as_json, as_text, check
 from studypack.config import OUTPUTS, load_config
 from studypack.errors import ExitCode, StudypackError
 from studypack.pipeline import build
@@ -69,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"(choose from {','.join(OUTPUTS)})", file=sys.stderr)
                 return ExitCode.USAGE
         if args.command == "check" or args.check:
+            from studypack.check import as_json, as_text, check  # renders cards: heavier imports
+
             report = check(config)
             print(as_json(report) if args.format == "json" else as_text(report), end="")
         else:

@@ -6,7 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from studypack import markup
+from studypack import images, markup
 from studypack.config import Config
 from studypack.errors import Diagnostic
 from studypack.model import Pack, Skipped
@@ -29,7 +29,7 @@ def card_problems(pack: Pack, roots: tuple[Path, ...], formula_dir: Path) -> lis
     """Images that cannot be used, formulas that do not render, HTML that will be removed."""
     problems = []
     for card in pack.cards:
-        resolve = markup.image_resolver(markup.note_file(card.source.path, roots), roots)
+        resolve = images.image_resolver(images.note_file(card.source.path, roots), roots)
         for text in (card.question, card.answer):
             problems += [Diagnostic(card.source.path, card.source.line, "warning", message)
                          for message in markup.to_html(text, resolve, formula_dir).problems]

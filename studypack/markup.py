@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import markdown
 import nh3
 
 from studypack import formulas, inline_guard
+from studypack.images import HTML_IMAGE_SRC, MD_IMAGE, ImageResolver
 from studypack.sources import FENCE
 
 _ALLOWED_TAGS = {
@@ -24,8 +24,6 @@ _ALLOWED_ATTRIBUTES = {
     "span": {"class"}, "div": {"class"}, "pre": {"class"}, "code": {"class"},
     "img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"},
 }
-_MD_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_HTML_IMAGE_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?P<src>.*?)\2", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
 _RAW_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?P<attrs>[^<>\n]*)>")
 _ATTRIBUTE = re.compile(r"(?:^|\s)(?P<name>[A-Za-z_:][-\w:.]*)")
@@ -42,9 +40,6 @@ class Rendered:
     problems: list[str] = field(default_factory=list)
 
 
-ImageResolver = Callable[[str], Path | None]
-
-
 def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rendered:
     """Render one Markdown field; never raises on bad input, records problems instead."""
     result = Rendered("")
@@ -55,8 +50,8 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
         text = text[:start] + _PLACEHOLDER.format(len(spans) - len(rendered)) + text[end:]
     rendered.reverse()
     result.problems += removed_html(text)
-    text = _MD_IMAGE.sub(lambda m: _markdown_image(m, resolve_image, result), text)
-    text = _HTML_IMAGE_SRC.sub(lambda m: _html_image(m, resolve_image, result), text)
+    text = MD_IMAGE.sub(lambda m: _markdown_image(m, resolve_image, result), text)
+    text = HTML_IMAGE_SRC.sub(lambda m: _html_image(m, resolve_image, result), text)
     text, unclosed = inline_guard.escape_unclosed(text)
     if unclosed:
         result.problems.append(f"{unclosed} unclosed '[', '(' or '<' are shown as typed")
@@ -171,34 +166,3 @@ def _formula_html(formula: formulas.Formula) -> str:
     img = (f'<img class="formula {kind}" src="{formula.file}" alt="{tex}" '
            f'style="height:{formula.height_em:.3f}em;vertical-align:-{formula.depth_em:.3f}em">')
     return f'<span class="formula-block">{img}</span>' if formula.display else img
-
-
-def image_sources(text: str) -> list[str]:
-    """Every image reference in a Markdown field, as written."""
-    found = [m.group("src").strip("<>") for m in _MD_IMAGE.finditer(text)]
-    return found + [html.unescape(m.group("src")) for m in _HTML_IMAGE_SRC.finditer(text)]
-
-
-def image_resolver(note: Path, roots: tuple[Path, ...]) -> ImageResolver:
-    """Resolve image references relative to their note, refusing anything outside the roots."""
-
-    def resolve(src: str) -> Path | None:
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith(("/", "\\")):
-            return None  # remote, data:, file: or absolute: never read
-        path = (note.parent / src.split("#")[0].split("?")[0]).resolve()
-        inside = any(path.is_relative_to(root) for root in roots)
-        return path if inside and path.is_file() else None
-
-    return resolve
-
-
-def note_file(path: str, roots: tuple[Path, ...]) -> Path:
-    """The note a card came from, given its reported path (relative to one of the roots).
-
-    A path may carry its folder's name when two folders hold the same file name.
-    """
-    for root in roots:
-        for candidate in (root / path, root.parent / path):
-            if candidate.is_file():
-                return candidate
-    return (roots[0] if roots else Path.cwd()) / path

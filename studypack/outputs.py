@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from studypack import markup
+from studypack import images
 from studypack.config import Config
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -130,13 +130,13 @@ def _key(*parts: object) -> str:
 
 def _card_digest(card: Card, roots: tuple[Path, ...]) -> str:
     """The card's content and the bytes of every image it shows."""
-    resolve = markup.image_resolver(markup.note_file(card.source.path, roots), roots)
-    images = []
-    for src in markup.image_sources(card.question + "\n" + card.answer):
+    resolve = images.image_resolver(images.note_file(card.source.path, roots), roots)
+    shown = []
+    for src in images.image_sources(card.question + "\n" + card.answer):
         path = resolve(src)
-        images.append(_file_hash(path) if path else src)
+        shown.append(_file_hash(path) if path else src)
     return _key(card.id, card.question, card.answer, card.difficulty, list(card.tags),
-                card.summary, str(card.source), [str(m) for m in card.merged], images)
+                card.summary, str(card.source), [str(m) for m in card.merged], shown)
 
 
 def _open(pack: Pack, topics: Iterable[Topic]) -> list[tuple[str, str]]:

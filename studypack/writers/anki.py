@@ -13,7 +13,7 @@ from pathlib import Path
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from studypack import markup
+from studypack import images, markup
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack
 from studypack.writers import TEMPLATES, template_env, write_atomic
@@ -94,8 +94,8 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
 def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, Path],
                 problems: list[Diagnostic]) -> list[str]:
     """The note's field values as HTML; collects the media they use and any problems."""
-    note = markup.note_file(card.source.path, context.roots)
-    resolve = markup.image_resolver(note, context.roots)
+    note = images.note_file(card.source.path, context.roots)
+    resolve = images.image_resolver(note, context.roots)
     html = []
     for text in (card.question, card.answer):
         rendered = markup.to_html(text, resolve, context.media_dir)

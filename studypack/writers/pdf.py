@@ -13,7 +13,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studypack import formulas, markup
+from studypack import formulas, images, markup
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -70,8 +70,8 @@ class _NotesOnly(URLFetcher):
 
 
 def _html(card: Card, text: str, context: PrintContext, page: _Page) -> str:
-    note = markup.note_file(card.source.path, context.roots)
-    rendered = markup.to_html(text, markup.image_resolver(note, context.roots), context.media_dir)
+    note = images.note_file(card.source.path, context.roots)
+    rendered = markup.to_html(text, images.image_resolver(note, context.roots), context.media_dir)
     page.media.update(rendered.media)
     page.problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
                       for p in rendered.problems]
