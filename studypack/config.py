@@ -59,6 +59,7 @@ class Config:
     topics: tuple[TopicRule, ...] = ()
     duplicates: Duplicates = field(default_factory=Duplicates)
     cheatsheet: Cheatsheet = field(default_factory=Cheatsheet)
+    combined_handout: bool = False  # also handouts/all.pdf with every topic
     strict: bool = False
     base: Path = Path(".")  # the folder config.yaml is in; relative paths start here
 
@@ -125,6 +126,7 @@ def parse_config(raw: Any, path: Path) -> Config:
         topics=topics,
         duplicates=_duplicates(get("duplicates", dict, {}), problems),
         cheatsheet=_cheatsheet(get("cheatsheet", dict, {}), problems),
+        combined_handout=bool(get("combined_handout", bool, False)),
         strict=bool(get("strict", bool, False)),
         base=base,
     )

@@ -65,9 +65,11 @@ def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
             jobs.append(Job(f"{HANDOUTS}/{topic.slug}.pdf", "handout",
                             _key("handout", pack.title, content, _open(pack, [topic]), date),
                             (topic.slug,), topic.title, date))
-        jobs.append(Job(f"{HANDOUTS}/{ALL_TOPICS}.pdf", "handout",
-                        _key("handout", pack.title, everything, _open(pack, pack.topics), newest),
-                        tuple(t.slug for t in pack.topics), pack.title, newest))
+        if config.combined_handout:
+            jobs.append(Job(f"{HANDOUTS}/{ALL_TOPICS}.pdf", "handout",
+                            _key("handout", pack.title, everything, _open(pack, pack.topics),
+                                 newest),
+                            tuple(t.slug for t in pack.topics), pack.title, newest))
     return jobs
 
 

@@ -24,8 +24,7 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     first = run(notes, outputs=ALL)
     out = project_config.output
     before = _state(out)
-    assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/all.pdf",
-                              "handouts/cnn-vision.pdf", "handouts/regularization.pdf",
+    assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/cnn-vision.pdf", "handouts/regularization.pdf",
                               "notes.yaml", "report.txt"]
 
     again = run(notes, outputs=ALL)
@@ -38,6 +37,6 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     run(notes, outputs=ALL)
     after = _state(out)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/all.pdf",
-                       "handouts/regularization.pdf", "notes.yaml", "report.txt"]
+    assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/regularization.pdf",
+                       "notes.yaml", "report.txt"]
 

@@ -37,7 +37,7 @@ def _outline(pdf: Path) -> list[str]:
 def printed(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("print")
     config = replace(load_config(ROOT / "config.yaml"), output=out / "out", lock=out / "lock",
-                     outputs=("yaml", "cheatsheet", "handouts"))
+                     outputs=("yaml", "cheatsheet", "handouts"), combined_handout=True)
     return build(config), out / "out"
 
 
@@ -71,7 +71,7 @@ def test_pdfs_are_byte_identical_when_nothing_changed(printed) -> None:
     _, out = printed
     before = {p: p.read_bytes() for p in [out / "cheatsheet.pdf", *(out / "handouts").iterdir()]}
     config = replace(load_config(ROOT / "config.yaml"), output=out, lock=out.parent / "lock",
-                     outputs=("yaml", "cheatsheet", "handouts"))
+                     outputs=("yaml", "cheatsheet", "handouts"), combined_handout=True)
     build(config)
     assert {p: p.read_bytes() for p in before} == before
 

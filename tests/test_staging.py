@@ -85,8 +85,8 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                 "### What is dropout?\nRandom zeroing.\n")
     run(notes, outputs=("handouts",))
     assert sorted(p.name for p in (project_config.output / "handouts").iterdir()) == \
-        ["all.pdf", "cnn-vision.pdf", "regularization.pdf"]
+        ["cnn-vision.pdf", "regularization.pdf"]
     (notes / "a.md").write_text("### What is dropout?\nRandom zeroing.\n")
     run(notes, outputs=("handouts",))
     assert sorted(p.name for p in (project_config.output / "handouts").iterdir()) == \
-        ["all.pdf", "regularization.pdf"]
+        ["regularization.pdf"]
