@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from studypack import identity, intermediate, readers, sources
+from studypack import identity, intermediate, plan_cache, sources
 from studypack.config import Config
 from studypack.errors import (
     ConfigError,
@@ -17,7 +17,6 @@ from studypack.errors import (
     SourceError,
 )
 from studypack.model import Document, Pack
-from studypack.normalize import normalize
 from studypack.outputs import (
     CHEATSHEET,
     DECK,
@@ -45,13 +44,28 @@ class Plan:
     notes_text: str  # output/notes.yaml as it will be written
     report: Report
     lock: dict[str, identity.LockEntry]
+    key: str  # of everything it was made from
 
 
-def plan(config: Config) -> Plan:
-    """Read and normalize every note and check the intermediate; writes nothing."""
+def plan(config: Config, reuse: bool = False) -> Plan:
+    """Read and normalize every note and check the intermediate.
+
+    With `reuse`, the plan a build kept in the cache is returned while its inputs are
+    unchanged. Nothing is written.
+    """
     _check_lock_location(config)
+    found = discover(config)
+    key = plan_cache.inputs_key(config, found)
+    if reuse and (cached := plan_cache.load(config.output / CACHE, key)) is not None:
+        return cached
+    return _plan(config, found, key)
+
+
+def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str) -> Plan:
+    from studypack.normalize import normalize  # loaded only when the notes must be read
+
     lock = identity.read_lock(config.lock)
-    documents = read_documents(config)
+    documents = read_documents(config, found)
     result = normalize(documents, config, lock, _now())
     # Writers see only what the intermediate says: round-trip through the YAML text.
     notes_text = intermediate.dump(result.pack)
@@ -59,7 +73,7 @@ def plan(config: Config) -> Plan:
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
                     result.updated, result.removed)
-    return Plan(pack, notes_text, report, result.lock)
+    return Plan(pack, notes_text, report, result.lock, key)
 
 
 def build(config: Config, only: tuple[str, ...] | None = None,
@@ -68,7 +82,7 @@ def build(config: Config, only: tuple[str, ...] | None = None,
     outputs = only or config.outputs
     if from_yaml is not None:
         return _build_from_yaml(config, from_yaml, outputs)
-    planned = plan(config)
+    planned = plan(config, reuse=True)
     report = planned.report
     modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
     # Everything goes to a staging folder, then into place as a set.
@@ -80,6 +94,7 @@ def build(config: Config, only: tuple[str, ...] | None = None,
                          written=(*written, _display(config.output / REPORT_TXT)))
         _write(stage, REPORT_TXT, render(report))
     record(config.output / CACHE, *made)
+    plan_cache.save(config.output / CACHE, planned.key, planned)
     lock_text = identity.dump_lock(planned.lock)
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
@@ -132,9 +147,19 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     return sorted(set(problems)), written, (previous, made)
 
 
-def read_documents(config: Config) -> list[Document]:
-    """Every note under the configured sources, read by its dialect's reader."""
+def discover(config: Config) -> list[tuple[Path, Path, str]]:
+    """Every note file under the configured sources; at least one."""
     found = sources.discover(list(config.sources), skip=config.output)
+    if not found:
+        raise SourceError("no note files (.md, .markdown, .txt, .yaml) in "
+                          + ", ".join(str(s) for s in config.sources))
+    return found
+
+
+def read_documents(config: Config, found: list[tuple[Path, Path, str]]) -> list[Document]:
+    """Every note file, read by its dialect's reader."""
+    from studypack import readers  # loaded only when the notes must be read
+
     documents = []
     for path, root, rel in found:
         try:
@@ -148,9 +173,6 @@ def read_documents(config: Config) -> list[Document]:
                                       (*source.diagnostics, empty)))
             continue
         documents.append(readers.read(source, config.dialects))
-    if not found:
-        raise SourceError("no note files (.md, .markdown, .txt, .yaml) in "
-                          + ", ".join(str(s) for s in config.sources))
     return documents
 
 

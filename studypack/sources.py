@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import ftfy
 import yaml
 
 from studypack.errors import Diagnostic, NoteFileError, SourceError
 from studypack.model import FrontMatter
+
+if TYPE_CHECKING:
+    import ftfy
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt", ".yaml", ".yml")
 # Limits that keep a pathological file from taking unbounded time; real notes are far below.
@@ -20,19 +24,30 @@ MAX_INDENT = 120  # spaces outside code: 30 levels of 4-space nesting
 MAX_QUOTE_DEPTH = 30
 _QUOTES = re.compile(r"^(?:\s*>)+")
 
-# Conservative: repair encoding mix-ups only. The defaults would also straighten every curly
-# quote and rewrite ligatures in files that are perfectly fine.
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
+
+
+@cache
+def _fixer() -> ftfy.TextFixerConfig:
+    """Conservative: repair encoding mix-ups only.
+
+    The defaults would also straighten every curly quote and rewrite ligatures in files that
+    are perfectly fine. ftfy is loaded on first use: it takes a tenth of a second.
+    """
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
 # A run of characters that Mac-Roman can encode; ftfy leaves some such runs (e.g. an emoji whose
 # first byte became U+F8FF, Apple's logo) that decode cleanly as UTF-8 once re-encoded.
 _MAC_ROMAN_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
@@ -154,7 +169,9 @@ def _check_limits(text: str, rel: str) -> None:
 
 def repair_mojibake(text: str) -> str:
     """Undo text that was UTF-8 decoded as Mac-Roman or Windows-1252; leave clean text alone."""
-    text = ftfy.fix_text(text, _FTFY)
+    import ftfy
+
+    text = ftfy.fix_text(text, _fixer())
     return _MAC_ROMAN_RUN.sub(_redecode_mac_roman, text)
 
 

@@ -24,8 +24,8 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     first = run(notes, outputs=ALL)
     out = project_config.output
     before = _state(out)
-    assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/cnn-vision.pdf", "handouts/regularization.pdf",
-                              "notes.yaml", "report.txt"]
+    assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/cnn-vision.pdf",
+                              "handouts/regularization.pdf", "notes.yaml", "report.txt"]
 
     again = run(notes, outputs=ALL)
     assert _state(out).keys() == before.keys()
@@ -40,3 +40,25 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/regularization.pdf",
                        "notes.yaml", "report.txt"]
 
+
+
+def test_unchanged_inputs_reuse_the_plan_and_any_change_reads_again(tmp_path: Path, run,
+                                                                   monkeypatch) -> None:
+    from studypack import pipeline
+
+    reads: list[int] = []
+    fresh = pipeline._plan
+    monkeypatch.setattr(pipeline, "_plan", lambda *args: reads.append(1) or fresh(*args))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("> [!question] What does this show? ![[curve.png]]\n> Overfit.\n")
+    run(notes)
+    run(notes)  # the first build wrote the lock: read again
+    assert len(reads) == 2
+    report = run(notes)
+    assert len(reads) == 2 and report.pack.cards[0].question.startswith("What does this show?")
+    (notes / "img").mkdir()
+    (notes / "img" / "curve.png").write_bytes(b"\x89PNG")  # the embed now resolves elsewhere
+    assert "img/curve.png" in run(notes).pack.cards[0].question and len(reads) == 3
+    (notes / "a.md").write_text("> [!question] What does this show?\n> Overfitting.\n")
+    assert run(notes).pack.cards[0].answer == "Overfitting." and len(reads) == 4

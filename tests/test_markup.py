@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 
 from studypack import formulas
-from studypack.markup import image_resolver, to_html
+from studypack.images import image_resolver
+from studypack.markup import to_html
 
 
 def _render(tmp_path: Path, text: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studypack import markup, readers, sources
+from studypack import images, readers, sources
 from studypack.report import render
 from tests.conftest import EXPECTED, GOLDEN
 
@@ -73,7 +73,7 @@ def test_obsidian_embed_becomes_an_image_found_anywhere_in_the_vault(tmp_path: P
     item = doc.items[0]
     assert item.question == "What does this show? ![loss curve](<../attachments/loss curve.png>)"
     assert item.answer == "Overfitting after epoch 10. `![[not an embed.png]]`"
-    resolve = markup.image_resolver(note, (vault,))
+    resolve = images.image_resolver(note, (vault,))
     assert resolve("../attachments/loss curve.png") == vault / "attachments" / "loss curve.png"
 
 
