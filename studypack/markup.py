@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import markdown
@@ -55,11 +56,7 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
     text, unclosed = inline_guard.escape_unclosed(text)
     if unclosed:
         result.problems.append(f"{unclosed} unclosed '[', '(' or '<' are shown as typed")
-    body = markdown.markdown(
-        _separate_lists(text),
-        extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
-        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
-    )
+    body = _converter().reset().convert(_separate_lists(text))
     allowed = set(result.media)
     clean = nh3.clean(
         body,
@@ -76,6 +73,15 @@ def to_html(text: str, resolve_image: ImageResolver, formula_dir: Path) -> Rende
             result.media[formula.file] = formula_dir / formula.file
     result.html = _PLACEHOLDER_RE.sub(lambda m: _formula_html(rendered[int(m.group(1))]), clean)
     return result
+
+
+@cache
+def _converter() -> markdown.Markdown:
+    """One Markdown converter, reset between fields: building one costs as much as converting."""
+    return markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+    )
 
 
 def removed_html(text: str) -> list[str]:

@@ -125,21 +125,27 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     media = cache / "media"
     if "handouts" in outputs:
         stage.own(HANDOUTS)
-    for job in todo:
-        if job.kind == "deck":
+    deck = next((job for job in todo if job.kind == "deck"), None)
+
+    def write_deck() -> None:
+        if deck is not None:
             from studypack.writers import anki  # loaded only when needed, like the PDF writer
 
             context = anki.DeckContext(config.sources, media, modified)
-            made[job.path] = (job, anki.write(pack, stage.path(job.path), context))
+            made[deck.path] = (deck, anki.write(pack, stage.path(deck.path), context))
+
     pdf_jobs = [job for job in todo if job.kind != "deck"]
     if pdf_jobs:
         from studypack.writers import pdf  # WeasyPrint takes a second to load
 
         paper = pdf.PrintContext(config.sources, media, config.cheatsheet)
+        # The deck is written here while the PDFs render in other processes.
         results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
                                                   job.topics, job.title) for job in pdf_jobs],
-                                paper)
+                                paper, meanwhile=write_deck)
         made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
+    else:
+        write_deck()
     problems += [d for _, found in made.values() for d in found]
     written = [_display(config.output / name) for name, wanted in (
         (DECK, "anki"), (CHEATSHEET, "cheatsheet"),

@@ -73,7 +73,8 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                                       monkeypatch) -> None:
     from studypack.writers import pdf
 
-    def fake_pdfs(pack, jobs, context) -> list:
+    def fake_pdfs(pack, jobs, context, meanwhile) -> list:
+        meanwhile()
         for job in jobs:
             job.target.write_bytes(job.title.encode())
         return [[] for _ in jobs]

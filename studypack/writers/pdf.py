@@ -6,6 +6,7 @@ import mimetypes
 import multiprocessing
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,9 +178,14 @@ def _run(args: tuple[Pack, PdfJob, PrintContext]) -> list[Diagnostic]:
                          job.title, job.date)
 
 
-def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext) -> list[list[Diagnostic]]:
-    """Render the PDFs in parallel processes; returns each one's problems, in order."""
+def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
+              meanwhile: Callable[[], None] = lambda: None) -> list[list[Diagnostic]]:
+    """Render the PDFs in parallel processes; returns each one's problems, in order.
+
+    `meanwhile` runs in this process while they render.
+    """
     if not jobs:
+        meanwhile()
         return []
     # WeasyPrint's output depends on Python's string hashing; fresh workers with a fixed seed
     # make the same notes give the same bytes.
@@ -192,6 +198,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext) -> list[lis
             order = sorted(range(len(jobs)),
                            key=lambda i: -len(jobs[i].topics or pack.topics))
             futures = {i: pool.submit(_run, (pack, jobs[i], context)) for i in order}
+            meanwhile()
             return [futures[i].result() for i in range(len(jobs))]
     finally:
         if previous is None:
