@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import yaml
 
@@ -10,6 +11,7 @@ from studypack.errors import IntermediateError
 from studypack.model import DIFFICULTIES, SCHEMA_VERSION, Card, Pack, Skipped, SourceRef, Topic
 
 # LibYAML when PyYAML has it (its wheels do): several times faster than pure Python.
+T = TypeVar("T")
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -75,6 +77,20 @@ def _skipped(entry: Skipped) -> dict[str, Any]:
 
 def load(text: str, path: str) -> Pack:
     """Parse and check notes.yaml; any problem is an IntermediateError naming path:line."""
+    return _Checker(path).pack(_compose(text, path))
+
+
+def load_each(text: str, path: str) -> tuple[Pack, list[IntermediateError]]:
+    """Like load, but a card or skipped entry that breaks the schema costs only itself.
+
+    The file as a whole (YAML syntax, schema_version, the top-level keys) must still be right.
+    """
+    checker = _Checker(path, lenient=True)
+    pack = checker.pack(_compose(text, path))
+    return pack, checker.problems
+
+
+def _compose(text: str, path: str) -> yaml.Node:
     try:
         root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as error:
@@ -82,14 +98,16 @@ def load(text: str, path: str) -> Pack:
         where = f"{path}:{mark.line + 1}" if mark else path
         raise IntermediateError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") \
             from None
-    return _Checker(path).pack(root)
+    return root
 
 
 class _Checker:
     """Walks the YAML node tree so every error can name its line."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lenient: bool = False) -> None:
         self.path = path
+        self.lenient = lenient
+        self.problems: list[IntermediateError] = []
         self.ids: set[str] = set()
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -136,14 +154,25 @@ class _Checker:
                             f"schema_version {version} is not supported (this studypack reads "
                             f"{SCHEMA_VERSION}); rebuild it from the notes")
         topics = tuple(self.topic(t) for t in self.sequence(keys["topics"], "topics"))
-        skipped = tuple(self.skipped(s) for s in self.sequence(keys["skipped"], "skipped")) \
+        skipped = tuple(self.each(self.skipped, self.sequence(keys["skipped"], "skipped"))) \
             if "skipped" in keys else ()
         return Pack(self.scalar(keys["title"], "title"), topics, skipped, version)
 
     def topic(self, node: yaml.Node) -> Topic:
         keys = self.mapping(node, "topic", {"slug", "title", "cards"})
         return Topic(self.scalar(keys["slug"], "slug"), self.scalar(keys["title"], "title"),
-                     tuple(self.card(c) for c in self.sequence(keys["cards"], "cards")))
+                     tuple(self.each(self.card, self.sequence(keys["cards"], "cards"))))
+
+    def each(self, check: Callable[[yaml.Node], T], nodes: list[yaml.Node]) -> Iterator[T]:
+        """Every entry that passes; when lenient, the others are set aside as problems."""
+        for node in nodes:
+            if not self.lenient:
+                yield check(node)
+                continue
+            try:
+                yield check(node)
+            except IntermediateError as error:
+                self.problems.append(error)
 
     def source(self, node: yaml.Node) -> SourceRef:
         keys = self.mapping(node, "source", {"path", "line"})

@@ -118,3 +118,17 @@ def test_pathological_notes_build_in_bounded_time(tmp_path: Path, run, pathologi
     report = run(notes, outputs=("yaml", "anki"))
     assert time.perf_counter() - start < 5  # unguarded, each takes 8 to 20 seconds
     assert len(report.pack.cards) == 3
+
+
+def test_a_bad_card_in_a_yaml_note_costs_only_that_card(tmp_path: Path, run) -> None:
+    notes = _notes(tmp_path, "cards.yaml", (
+        b"schema_version: 1\ntitle: t\ntopics:\n- slug: a\n  title: A\n  cards:\n"
+        b"  - id: good\n    question: What is kept?\n    answer: This card.\n"
+        b"    source: {path: x.md, line: 1}\n"
+        b"  - id: bad\n    question: What is lost?\n    difficulty: extreme\n"
+        b"    answer: Only this.\n    source: {path: x.md, line: 2}\n"))
+    report = run(notes)
+    assert ("cards.yaml:13: error: difficulty 'extreme' must be one of easy, medium, hard"
+            in [str(d) for d in report.diagnostics])
+    assert "What is kept?" in [c.question for c in report.pack.cards]
+    assert len(report.pack.cards) == 3

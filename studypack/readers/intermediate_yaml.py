@@ -16,11 +16,9 @@ def detect(lines: list[Line]) -> int:
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
     """Each card as an item that keeps its id, topic, difficulty and tags; unanswered ones too."""
     try:
-        pack = intermediate.load("\n".join(line.text for line in lines), path)
+        pack, problems = intermediate.load_each("\n".join(line.text for line in lines), path)
     except IntermediateError as error:
-        location, _, message = str(error).removeprefix(f"{path}:").partition(": ")
-        line = int(location) if location.isdigit() else None
-        return [], [Diagnostic(path, line, "error", message if line else str(error))]
+        return [], [_diagnostic(error, path)]
     items = [
         RawItem(card.question, card.answer, card.source.line, (topic.title,),
                 explicit_id=card.id, difficulty=card.difficulty, tags=card.tags,
@@ -31,4 +29,10 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     # Merged duplicates already live inside their card; only open questions stay questions.
     items += [RawItem(entry.question, "", entry.source.line)
               for entry in pack.skipped if entry.reason == "unanswered"]
-    return items, []
+    return items, [_diagnostic(problem, path) for problem in problems]
+
+
+def _diagnostic(error: IntermediateError, path: str) -> Diagnostic:
+    location, _, message = str(error).removeprefix(f"{path}:").partition(": ")
+    line = int(location) if location.isdigit() else None
+    return Diagnostic(path, line, "error", message if line else str(error))
