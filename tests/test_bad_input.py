@@ -108,7 +108,7 @@ def _lines(unit: str, count: int) -> str:
 
 
 @pytest.mark.parametrize("pathological", [
-    _lines("[", 6000), _lines("![a](", 4000), _lines("<http://x ", 4000), _lines("[a][", 4000),
+    _lines("[", 12000), _lines("![a](", 8000), _lines("<http://x ", 8000), _lines("[a][", 8000),
     "\n".join("> " * i + "x" for i in range(30)),
     "\n".join(" " * (4 * i) + "- x" for i in range(30)),
 ], ids=["brackets", "images", "autolinks", "references", "quotes", "lists"])
@@ -116,7 +116,7 @@ def test_pathological_notes_build_in_bounded_time(tmp_path: Path, run, pathologi
     notes = _notes(tmp_path, "bad.md", f"### What is this?\n{pathological}\n".encode())
     start = time.perf_counter()
     report = run(notes, outputs=("yaml", "anki"))
-    assert time.perf_counter() - start < 5  # unguarded, each takes 8 to 20 seconds
+    assert time.perf_counter() - start < 10  # unguarded, each takes over 30 seconds
     assert len(report.pack.cards) == 3
 
 

@@ -61,7 +61,7 @@ def test_html_is_sanitized_and_nothing_remote_or_outside_is_kept(tmp_path: Path)
 def test_unclosed_brackets_by_the_thousand_render_in_linear_time(tmp_path: Path) -> None:
     start = time.perf_counter()
     result = _render(tmp_path, "[" * 5000 + " and " + "![a](" * 3000 + "<http://x " * 3000)
-    assert time.perf_counter() - start < 5  # unguarded, this takes minutes
+    assert time.perf_counter() - start < 15  # unguarded, this takes minutes
     assert result.html.startswith("<p>[[[[") and "&lt;http://x" in result.html
     assert result.problems == ["14000 unclosed '[', '(' or '<' are shown as typed"]
     few = _render(tmp_path, "Let [a, b) be an interval, x < y, and [see](#below).")
