@@ -26,7 +26,9 @@ _ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"},
 }
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
-_RAW_TAG = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?P<attrs>[^<>\n]*)>")
+# A tag, but not a link target written as `](<path with spaces>)`.
+_RAW_TAG = re.compile(
+    r"(?<!\()<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?P<attrs>[^<>\n]*)>")
 _ATTRIBUTE = re.compile(r"(?:^|\s)(?P<name>[A-Za-z_:][-\w:.]*)")
 _PLACEHOLDER = "SPFORMULA{:05d}X"
 _PLACEHOLDER_RE = re.compile(r"SPFORMULA(\d{5})X")

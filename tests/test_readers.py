@@ -124,3 +124,15 @@ def test_forced_dialect_reads_the_whole_file(tmp_path: Path) -> None:
     doc = readers.read(source, {"mixed.md": "flashcard"})
     assert (doc.dialect, doc.sections) == ("flashcard", ())
     assert [item.question for item in doc.items] == ["Dropout", "Weight decay"]
+
+
+def test_questions_no_reader_took_are_reported_not_lost(tmp_path: Path, run) -> None:
+    note = tmp_path / "mixed.md"
+    note.write_text("<details><summary>What is a perceptron?</summary>\n\nA linear unit.\n\n"
+                    "</details>\n\n1. What is a vanishing gradient?\n2. Why use ReLU at all?\n")
+    report = run(note)
+    assert [str(d) for d in report.diagnostics] == [
+        "mixed.md:7: warning: looks like a question, but no reader took it: "
+        "What is a vanishing gradient?",
+        "mixed.md:8: warning: looks like a question, but no reader took it: Why use ReLU at all?"]
+    assert [c.question for c in report.pack.cards] == ["What is a perceptron?"]

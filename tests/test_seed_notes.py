@@ -24,6 +24,7 @@ def test_every_question_is_a_card_or_skipped_with_a_reason(seed_notes: Path, run
     pack = report.pack
     found = sum(len(doc.items) for doc in report.documents)
     assert len(pack.cards) + len(pack.skipped) == found
+    assert not [d for d in report.diagnostics if "no reader took it" in d.message]
     answered = Counter(c.source.path[:3] for c in pack.cards)
     answered.update(ref.path[:3] for c in pack.cards for ref in c.merged)
     unanswered = Counter(s.source.path[:3] for s in pack.skipped if s.reason == "unanswered")

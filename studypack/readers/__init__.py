@@ -18,6 +18,7 @@ from studypack.readers import (
     headings,
     intermediate_yaml,
     labelled,
+    leftovers,
     numbered,
     outline,
     sections,
@@ -84,17 +85,25 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     ]
     if len(runs) <= 1:
         items, found = READERS[dialect].read(lines, source.rel)
-        return Document(source.rel, dialect, confidence, _embedded(items, source),
-                        source.front_matter, tuple(diagnostics + found))
-    items = []
-    for run in runs:
-        part, found = READERS[run.dialect].read(sections.with_context(lines, run), source.rel)
-        items += part
         diagnostics += found
-    read_by = tuple(SectionRead(lines[run.start].number, run.dialect, run.confidence)
-                    for run in runs)
-    return Document(source.rel, "mixed", min(run.confidence for run in runs),
-                    _embedded(items, source), source.front_matter, tuple(diagnostics), read_by)
+        document = Document(source.rel, dialect, confidence, _embedded(items, source),
+                            source.front_matter)
+    else:
+        items = []
+        for run in runs:
+            part, found = READERS[run.dialect].read(sections.with_context(lines, run),
+                                                    source.rel)
+            items += part
+            diagnostics += found
+        read_by = tuple(SectionRead(lines[run.start].number, run.dialect, run.confidence)
+                        for run in runs)
+        document = Document(source.rel, "mixed", min(run.confidence for run in runs),
+                            _embedded(items, source), source.front_matter, sections=read_by)
+    if dialect != "yaml":
+        diagnostics += [Diagnostic(source.rel, number, "warning",
+                                   f"looks like a question, but no reader took it: {text}")
+                        for number, text in leftovers.unread(lines, items)]
+    return replace(document, diagnostics=tuple(diagnostics))
 
 
 def _forced(source: Source, overrides: dict[str, str]) -> str | None:

@@ -1,0 +1,41 @@
+"""Finds questions no reader took, so a shape the readers miss is reported, never lost silently.
+
+A line counts when it ends with `?`, reads as a question and appears in no item the readers
+returned (as a question or inside an answer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from studypack.model import RawItem
+from studypack.readers.common import Line, is_question_like
+
+# What may open a line before its words: quotes, heading marks, list markers, callout types,
+# question labels, difficulty markers; taken off one after another.
+_PREFIX = re.compile(r"^\s*(?:>|#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\[![\w-]+\][-+]?"
+                     r"|Q(?:uestion)?\s*\d*\s*[:.]|\[(?:E|M|H|easy|medium|hard)\])", re.I)
+_INLINE = re.compile(r"<[^>]+>|\*\*|__")
+
+
+def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> list[tuple[int, str]]:
+    """(line number, text) of every question-looking line that no item holds."""
+    held = {_core(part) for item in items
+            for text in (item.stem, item.question, item.answer) for part in text.split("\n")}
+    found = []
+    for line in lines:
+        if line.in_code or line.blank:
+            continue
+        core = _core(line.text)
+        if core.endswith("?") and len(core.split()) >= 3 and core not in held \
+                and is_question_like(core):
+            found.append((line.number, core))
+    return found
+
+
+def _core(text: str) -> str:
+    """The words of a line without list, heading, quote, bold, label or HTML markup."""
+    text = _INLINE.sub("", text)
+    while (prefix := _PREFIX.match(text)) and prefix.end():
+        text = text[prefix.end():]
+    return " ".join(text.split())
