@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test lint lock clean system-deps
+.PHONY: build test lint lock clean system-deps bench
 
 build: system-deps $(VENV)/.stamp-runtime
 	$(PY) build.py
@@ -11,6 +11,12 @@ build: system-deps $(VENV)/.stamp-runtime
 test: system-deps $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# Time every build stage on generated corpora of 300, 1,000 and 10,000 cards and on the seed
+# notes, and rewrite the tables in docs/PERFORMANCE.md. It takes a while; for a quick look:
+# make bench BENCH_ARGS="--sizes 300 --repeat 1"   (see bench/run.py --help)
+bench: system-deps $(VENV)/.stamp-runtime
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,654 @@
+"""Times every stage of a studypack build on synthetic corpora and writes docs/PERFORMANCE.md.
+
+For each size N it generates a corpus (bench/generate.py), then
+
+* times each stage in a fresh process by calling the studypack functions directly (read,
+  normalize, YAML dump and load, formulas, deck, cheat sheet, handouts), cold (new output
+  folder, no lock, no formula cache) and warm (the same folder again);
+* times `build.py` end to end in child processes: cold, no-op rebuild, one edited answer,
+  to notes.yaml only, and to the deck with a cold and a warm formula cache;
+* records the peak resident memory of every child process (and of its whole process tree).
+
+The seed notes (../shared/seed_notes, never written to) get the end-to-end runs too. PDFs of
+large sizes can be skipped (--skip-pdf-above) so that a run finishes in reasonable time.
+`--profile` adds cProfile listings and the WeasyPrint per-page cost.
+
+    python bench/run.py --sizes 300,1000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))  # the checkout's studypack wins over an installed one
+
+DOC = REPO / "docs" / "PERFORMANCE.md"
+E2E = ("cold", "noop", "edit", "yaml", "apkg_cold", "apkg_cached")
+RUNS = ("yaml", "apkg", "cold", "noop", "edit")
+MB = 1024 * 1024
+MAX_WORKER_MB = 12 * 1024  # a measuring worker holds a whole pack; stop it before the machine
+
+
+# -- child processes ----------------------------------------------------------------------
+
+
+@dataclass
+class Child:
+    """One measured child process."""
+
+    seconds: float
+    cpu_seconds: float  # user + system time of the process and its finished children
+    maxrss_mb: float  # largest single process of the tree (from wait4)
+    tree_mb: float  # largest sum over the live process tree (sampled every 0.1 s)
+    code: int
+    timed_out: bool = False
+    stopped: str = ""  # why it was stopped early, if it was
+    load: float = 0.0  # one-minute load average when it started: how noisy the machine was
+    stdout: str = ""
+    stderr: str = ""
+
+
+def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 8192) -> Child:
+    """Run command, timing it and sampling its memory; kill its process group when it takes
+    longer than timeout seconds or more than max_mb of memory."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err,
+                                   start_new_session=True)
+        tree, stopped = 0, ""
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            tree = max(tree, _tree_rss(process.pid))
+            if not stopped and time.perf_counter() - start > timeout:
+                stopped = f"timed out after {timeout:.0f} s"
+            elif not stopped and tree > max_mb * MB:
+                stopped = f"stopped at {tree / MB:.0f} MB, over {max_mb:.0f} MB"
+            if stopped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Child(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                     tree / MB, process.returncode, bool(stopped), stopped, load,
+                     out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+
+
+def _tree_rss(root: int) -> int:
+    """Bytes resident in root and all its descendants right now."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    family, changed = {root}, True
+    while changed:
+        grown = family | {pid for pid, parent in parents.items() if parent in family}
+        changed, family = grown != family, grown
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in family:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def build_command(config: Path, notes: Path, out: Path, lock: Path,
+                  only: str | None = None) -> list[str]:
+    """build.py of this checkout on the given notes, output folder and lock."""
+    command = [sys.executable, str(REPO / "build.py"), "--config", str(config), "--source",
+               str(notes), "--out", str(out), "--lock", str(lock)]
+    return command + (["--only", only] if only else [])
+
+
+# -- in-process stages (run in a fresh worker process) ------------------------------------
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def render_all_formulas(pack: Any, media: Path) -> tuple[int, int]:
+    """Render every formula of the pack's cards as the writers would; (occurrences, distinct)."""
+    from studypack import formulas
+
+    seen: set[tuple[str, bool]] = set()
+    count = 0
+    for card in pack.cards:
+        for text in (card.question, card.answer):
+            for _, _, tex, display in formulas.find(text):
+                formulas.render(tex, display, media)
+                seen.add((tex, display))
+                count += 1
+    return count, len(seen)
+
+
+def run_stages(config: Any, lock: dict, with_pdf: bool) -> tuple[dict, dict, dict, Any]:
+    """Time each stage once; returns (seconds, peak MB after each stage, facts, new lock)."""
+    from studypack import intermediate, pipeline
+    from studypack.normalize import normalize
+    from studypack.writers import anki, pdf
+
+    seconds: dict[str, float] = {}
+    memory: dict[str, float] = {}
+    facts: dict[str, Any] = {}
+
+    def timed(name: str, function: Any, *args: Any) -> Any:
+        start = time.perf_counter()
+        value = function(*args)
+        seconds[name] = time.perf_counter() - start
+        memory[name] = _maxrss_mb()
+        return value
+
+    documents = timed("read", pipeline.read_documents, config)
+    result = timed("normalize", normalize, documents, config, lock, int(time.time()))
+    text = timed("yaml_dump", intermediate.dump, result.pack)
+    pack = timed("yaml_load", intermediate.load, text, "notes.yaml")
+    media = config.output / ".cache" / "media"
+    facts["formula_occurrences"], facts["formula_distinct"] = timed(
+        "formulas", render_all_formulas, pack, media)
+    modified = {card_id: entry.modified for card_id, entry in result.lock.items()}
+    timed("deck", anki.write, pack, config.output / "deck.apkg",
+          anki.DeckContext(config.sources, media, modified))
+    facts["cards"] = len(pack.cards)
+    facts["yaml_bytes"] = len(text.encode())
+    facts["deck_bytes"] = (config.output / "deck.apkg").stat().st_size
+    if with_pdf:
+        context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
+        timed("cheatsheet", pdf.write_cheatsheet, pack, config.output / "cheatsheet.pdf",
+              context)
+        # The handouts as the build makes them: one process per CPU.
+        timed("handouts", pdf.write_all, pack, None, config.output / "handouts", context)
+        facts["cheatsheet_pages"] = pdf_pages(config.output / "cheatsheet.pdf")
+        facts["handout_pages"] = {p.stem: pdf_pages(p)
+                                  for p in sorted((config.output / "handouts").glob("*.pdf"))}
+    return seconds, memory, facts, result.lock
+
+
+def stages_worker(corpus: Path, work: Path, repeat: int, pdf_repeat: int) -> dict:
+    """Cold and warm stage timings, repeat times, in this process."""
+    from studypack.config import load_config
+
+    config = load_config(corpus / "config.yaml")
+    runs: dict[str, dict[str, list[float]]] = {"cold": {}, "warm": {}}
+    memory: dict[str, float] = {}
+    facts: dict[str, Any] = {}
+    for index in range(repeat):
+        folder = work / f"stages-{index}"
+        shutil.rmtree(folder, ignore_errors=True)
+        current = replace(config, output=folder / "output", lock=folder / "studypack.lock")
+        with_pdf = index < pdf_repeat
+        cold, cold_memory, cold_facts, lock = run_stages(current, {}, with_pdf)
+        warm, _, _, _ = run_stages(current, lock, with_pdf)
+        if index == 0:
+            memory, facts = cold_memory, cold_facts
+        for phase, seconds in (("cold", cold), ("warm", warm)):
+            for stage, value in seconds.items():
+                runs[phase].setdefault(stage, []).append(value)
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"runs": runs, "memory_after": memory, "facts": facts}
+
+
+def floor_worker(corpus: Path, work: Path) -> dict:
+    """Each handout rendered alone, one after another: seconds and pages, and all.pdf."""
+    from studypack import intermediate, pipeline
+    from studypack.config import load_config
+    from studypack.normalize import normalize
+    from studypack.writers import pdf
+
+    config = load_config(corpus / "config.yaml")
+    folder = work / "floor"
+    shutil.rmtree(folder, ignore_errors=True)
+    config = replace(config, output=folder, lock=folder / "studypack.lock")
+    result = normalize(pipeline.read_documents(config), config, {}, 0)
+    pack = intermediate.load(intermediate.dump(result.pack), "notes.yaml")
+    media = folder / ".cache" / "media"
+    render_all_formulas(pack, media)
+    context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
+    handout = getattr(pdf, "_handout", None)
+    if handout is None:
+        return {"error": "studypack.writers.pdf has no per-handout function to time"}
+    topics = []
+    for topic in pack.topics:
+        target = folder / f"{topic.slug}.pdf"
+        start = time.perf_counter()
+        handout((pack, [topic], target, context, topic.title))
+        topics.append({"slug": topic.slug, "cards": len(topic.cards),
+                       "seconds": time.perf_counter() - start, "pages": pdf_pages(target)})
+    start = time.perf_counter()
+    handout((pack, list(pack.topics), folder / "all.pdf", context, pack.title))
+    everything = {"cards": len(pack.cards), "seconds": time.perf_counter() - start,
+                  "pages": pdf_pages(folder / "all.pdf")}
+    start = time.perf_counter()
+    pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context)
+    cheatsheet = {"seconds": time.perf_counter() - start,
+                  "pages": pdf_pages(folder / "cheatsheet.pdf")}
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"topics": topics, "all": everything, "cheatsheet": cheatsheet}
+
+
+def profile_worker(kind: str, corpus: Path, work: Path) -> dict:
+    """cProfile of a build in this process: 'full' (every output, PDFs one after another) or
+    'apkg' (notes to deck with the formula cache already filled)."""
+    import cProfile
+    import pstats
+
+    from studypack import intermediate, pipeline
+    from studypack.config import load_config
+    from studypack.normalize import normalize
+    from studypack.writers import anki, pdf
+
+    config = load_config(corpus / "config.yaml")
+    folder = work / f"profile-{kind}"
+    shutil.rmtree(folder, ignore_errors=True)
+    config = replace(config, output=folder, lock=folder / "studypack.lock")
+    media = folder / ".cache" / "media"
+    if kind == "apkg":
+        result = normalize(pipeline.read_documents(config), config, {}, 0)
+        render_all_formulas(intermediate.load(intermediate.dump(result.pack), "x"), media)
+    profiler = cProfile.Profile()
+    marks: dict[str, float] = {}
+
+    def mark(name: str) -> None:
+        marks[name] = time.perf_counter()
+
+    profiler.enable()
+    mark("start")
+    documents = pipeline.read_documents(config)
+    mark("read")
+    result = normalize(documents, config, {}, 0)
+    mark("normalize")
+    pack = intermediate.load(intermediate.dump(result.pack), "notes.yaml")
+    mark("yaml")
+    modified = {card_id: entry.modified for card_id, entry in result.lock.items()}
+    anki.write(pack, folder / "deck.apkg", anki.DeckContext(config.sources, media, modified))
+    mark("deck")
+    if kind == "full":
+        context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
+        pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context)
+        mark("cheatsheet")
+        handout = getattr(pdf, "_handout", None)
+        if handout is not None:
+            for topic in pack.topics:
+                handout((pack, [topic], folder / f"{topic.slug}.pdf", context, topic.title))
+            mark("handouts")
+            handout((pack, list(pack.topics), folder / "all.pdf", context, pack.title))
+            mark("all.pdf")
+    profiler.disable()
+    names = list(marks)
+    phases = {name: marks[name] - marks[before] for before, name in itertools.pairwise(names)}
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (path, line, function), (_, calls, total, cumulative, _) in stats.stats.items():
+        rows.append({"function": f"{_short(path)}:{function}", "line": line, "calls": calls,
+                     "tottime": total, "cumtime": cumulative})
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"kind": kind, "cards": len(pack.cards), "phases": phases,
+            "total": sum(r["tottime"] for r in rows),
+            "rows": [r for r in rows if r["cumtime"] >= 0.005]}
+
+
+def _short(path: str) -> str:
+    if path.startswith(("<", "~")):
+        return path.strip("<>~") or "builtins"
+    for marker in ("site-packages/", "/lib/python3"):
+        if marker in path:
+            tail = path.split(marker, 1)[1]
+            return tail.split("/", 1)[1] if marker.startswith("/lib") else tail
+    with contextlib.suppress(ValueError):
+        return str(Path(path).resolve().relative_to(REPO))
+    return Path(path).name
+
+
+def pdf_pages(path: Path) -> int:
+    """Pages of a PDF: page objects in the file and in its compressed object streams."""
+    data = path.read_bytes()
+    chunks = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            chunks.append(zlib.decompress(match.group(1)))
+    return sum(len(re.findall(rb"/Type\s*/Page\b(?!s)", chunk)) for chunk in chunks)
+
+
+def worker_main(args: argparse.Namespace) -> int:
+    """Entry point of a worker process: run one kind of measurement, write JSON."""
+    corpus, work = Path(args.corpus), Path(args.work)
+    if args.worker == "stages":
+        result = stages_worker(corpus, work, args.repeat, args.pdf_repeat)
+    elif args.worker == "floor":
+        result = floor_worker(corpus, work)
+    else:
+        result = profile_worker(args.worker.removeprefix("profile-"), corpus, work)
+    Path(args.json).write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+def run_worker(kind: str, corpus: Path, work: Path, timeout: float,
+               extra: tuple[str, ...] = ()) -> tuple[dict | None, Child]:
+    """A worker in a fresh process, so its peak memory and caches are its own."""
+    target = work / f"{kind}.json"
+    target.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--corpus",
+               str(corpus), "--work", str(work), "--json", str(target), *extra]
+    child = run_child(command, timeout, work, MAX_WORKER_MB)
+    if child.code != 0 or not target.exists():
+        return None, child
+    return json.loads(target.read_text(encoding="utf-8")), child
+
+
+# -- end to end ---------------------------------------------------------------------------
+
+
+def edit_one_answer(notes: Path, notes_yaml: Path) -> tuple[Path, bytes, str]:
+    """Append a word to one line of one answer in the notes; (file, its old bytes, card id).
+
+    The card is picked the same way every time: the middle one of those whose answer starts
+    with a plain line that can be found in its Markdown or text file.
+    """
+    import yaml
+
+    data = yaml.load(notes_yaml.read_text(encoding="utf-8"), Loader=_loader())
+    cards = [card for topic in data["topics"] for card in topic["cards"]
+             if Path(card["source"]["path"]).suffix in (".md", ".markdown", ".txt")
+             and "merged" not in card]
+    candidates = []
+    for card in cards:
+        first = card["answer"].strip().split("\n", 1)[0]
+        needle = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", first).strip()[:50]
+        if len(needle) >= 20 and not re.search(r"[$`|<>#\[\]]", needle):
+            candidates.append((card, needle))
+    for card, needle in candidates[len(candidates) // 2:] + candidates[: len(candidates) // 2]:
+        path = notes / card["source"]["path"]
+        original = path.read_bytes()
+        lines = original.decode("utf-8").split("\n")
+        for number in range(card["source"]["line"], len(lines)):
+            if needle in lines[number]:
+                lines[number] = lines[number].rstrip() + " Edited."
+                path.write_bytes("\n".join(lines).encode("utf-8"))
+                return path, original, card["id"]
+    raise LookupError("no answer line to edit was found")
+
+
+def _loader() -> type:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def answers(notes_yaml: Path) -> dict[str, str]:
+    """Card id -> answer, to check what an edit changed."""
+    import yaml
+
+    data = yaml.load(notes_yaml.read_text(encoding="utf-8"), Loader=_loader())
+    return {card["id"]: card["answer"] for topic in data["topics"] for card in topic["cards"]}
+
+
+def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat: int,
+               args: argparse.Namespace, log: Any) -> dict:
+    """build.py timings: cold, no-op, one edit; to notes.yaml; to the deck, cold and cached."""
+    runs: dict[str, list[dict]] = {name: [] for name in E2E}
+    notes_info: list[str] = []
+    full = None if with_pdf else "yaml,anki"
+    wanted = set(args.runs)
+
+    def measure(name: str, base: Path, out: str, only: str | None) -> Child:
+        child = run_child(build_command(config, notes, base / out, base / f"{out}.lock", only),
+                          args.timeout, base, args.max_memory_mb)
+        runs[name].append({**_child_record(child), "outputs": only or "all"})
+        log(f"    {name:<12} {_describe(child)}")
+        return child
+
+    for index in range(args.repeat):
+        base = work / f"e2e-{index}"
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        if "yaml" in wanted:
+            measure("yaml", base, "yaml", "yaml")
+        if "apkg" in wanted and measure("apkg_cold", base, "anki", "anki").code == 0:
+            measure("apkg_cached", base, "anki", "anki")
+        if "cold" in wanted and index < (pdf_repeat if with_pdf else args.repeat):
+            cold = measure("cold", base, "full", full)
+            if cold.timed_out or cold.code not in (0, 1):
+                notes_info.append(f"cold build ({cold.stopped or f'exit {cold.code}'}): "
+                                  f"{cold.stderr[-300:].strip()}")
+                break
+            if "noop" in wanted:
+                measure("noop", base, "full", full)
+            if "edit" in wanted:
+                before = answers(base / "full" / "notes.yaml")
+                path, original, card_id = edit_one_answer(notes, base / "full" / "notes.yaml")
+                try:
+                    measure("edit", base, "full", full)
+                finally:
+                    path.write_bytes(original)
+                after = answers(base / "full" / "notes.yaml")
+                changed = sorted(k for k in before if before[k] != after.get(k))
+                if index == 0:
+                    notes_info.append(f"edited card {card_id} in {path.name}; cards whose "
+                                      f"answer changed: {', '.join(changed) or 'none'}")
+        shutil.rmtree(base, ignore_errors=True)
+    return {"runs": runs, "notes": notes_info}
+
+
+def _child_record(child: Child) -> dict:
+    record = asdict(child)
+    record.pop("stdout")
+    record["stderr"] = child.stderr[-500:]
+    record["summary"] = child.stdout.split("\n", 1)[0]
+    return record
+
+
+def _describe(child: Child) -> str:
+    state = child.stopped or f"exit {child.code}"
+    return (f"{child.seconds:7.2f} s  CPU {child.cpu_seconds:7.2f} s  max RSS "
+            f"{child.maxrss_mb:6.0f} MB  tree {child.tree_mb:6.0f} MB  load {child.load:.1f}  "
+            f"({state})")
+
+
+# -- orchestration ------------------------------------------------------------------------
+
+
+def measure_size(n: int, args: argparse.Namespace, work: Path, log: Any) -> dict:
+    """Everything measured for one corpus size."""
+    from bench.generate import generate
+
+    corpus = work / f"corpus-{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    stats = generate(n, corpus, args.seed)
+    with_pdf = n <= args.skip_pdf_above
+    log(f"N = {n:,}: {sum(stats.files.values())} files, {stats.bytes:,} bytes; PDFs "
+        f"{'on' if with_pdf else 'skipped'}")
+    result: dict[str, Any] = {"corpus": stats.as_dict(), "pdf": with_pdf, "notes": []}
+    scratch = work / f"run-{n}"
+    scratch.mkdir(exist_ok=True)
+    if not args.no_stages:
+        stages, child = run_worker(
+            "stages", corpus, scratch, args.timeout * 4 * args.repeat,
+            ("--repeat", str(args.repeat), "--pdf-repeat",
+             str(args.pdf_repeat if with_pdf else 0)))
+        if stages is None:
+            result["notes"].append(f"stage timings failed ({child.stopped or child.code}): "
+                                   f"{child.stderr[-400:].strip()}")
+        else:
+            stages.update(maxrss_mb=child.maxrss_mb, tree_mb=child.tree_mb,
+                          cpu_seconds=child.cpu_seconds, load=child.load)
+            result["stages"] = stages
+            log("  stages (cold medians): " + ", ".join(
+                f"{k} {statistics.median(v):.2f}" for k, v in stages["runs"]["cold"].items()))
+    log("  end to end:")
+    result["e2e"] = end_to_end(corpus / "config.yaml", corpus / "notes", scratch, with_pdf,
+                               args.pdf_repeat, args, log)
+    if args.profile and n in args.floor_sizes and with_pdf:
+        floor, child = run_worker("floor", corpus, scratch, args.timeout * 4)
+        result["floor"] = floor or {"error": child.stderr[-400:]}
+        log(f"  floor: {_floor_line(result['floor'])}")
+    if args.profile:
+        kinds = ["apkg"] + (["full"] if n in args.floor_sizes and with_pdf else [])
+        result["profile"] = {}
+        for kind in kinds:
+            profile, child = run_worker(f"profile-{kind}", corpus, scratch, args.timeout * 4)
+            result["profile"][kind] = profile or {"error": child.stderr[-400:]}
+            log(f"  profile {kind}: {child.seconds:.1f} s")
+    shutil.rmtree(scratch, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(corpus, ignore_errors=True)
+    return result
+
+
+def measure_seed_notes(args: argparse.Namespace, work: Path, log: Any) -> dict:
+    """End-to-end runs on a private copy of the seed notes, with this checkout's config."""
+    source = Path(args.seed_notes)
+    if not source.is_dir():
+        log(f"seed notes: {source} not found, skipped")
+        return {"skipped": f"{source} not found"}
+    copy = work / "seed" / "notes"
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    shutil.copytree(source, copy)
+    log(f"seed notes: {sum(1 for p in copy.rglob('*') if p.is_file())} files")
+    result = end_to_end(REPO / "config.yaml", copy, work / "seed", True, args.repeat, args,
+                        log)
+    shutil.rmtree(copy.parent, ignore_errors=True)
+    return {"e2e": result}
+
+
+def _floor_line(floor: dict) -> str:
+    if "error" in floor:
+        return floor["error"]
+    pages = sum(t["pages"] for t in floor["topics"])
+    seconds = sum(t["seconds"] for t in floor["topics"])
+    return (f"{pages} topic pages in {seconds:.1f} s; all.pdf {floor['all']['pages']} pages "
+            f"in {floor['all']['seconds']:.1f} s")
+
+
+def _git_commit() -> str:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, text=True,
+                              capture_output=True, check=True).stdout.strip()
+    return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: measure, save the results as JSON and write the performance page."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="300,1000,10000",
+                        help="comma-separated corpus sizes (default 300,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per measurement; tables show medians (default 3)")
+    parser.add_argument("--pdf-repeat", type=int, default=1,
+                        help="runs of measurements that make PDFs, for generated corpora "
+                             "(default 1; the seed notes use --repeat)")
+    parser.add_argument("--skip-pdf-above", type=int, default=1000, metavar="N",
+                        help="no cheat sheet or handouts for corpora over N cards (default "
+                             "1000)")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds one build may take before it is stopped (default 1800)")
+    parser.add_argument("--max-memory-mb", type=float, default=8192,
+                        help="stop a build whose processes use more memory (default 8192)")
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help=f"end-to-end runs to make (default {','.join(RUNS)}; noop and "
+                             "edit need cold)")
+    parser.add_argument("--no-stages", action="store_true",
+                        help="skip the in-process stage timings")
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--seed-notes", default=str(REPO.parent / "shared" / "seed_notes"),
+                        help="folder of real notes to time end to end (copied, never written)")
+    parser.add_argument("--no-seed-notes", action="store_true", help="skip the seed notes")
+    parser.add_argument("--profile", action="store_true",
+                        help="add cProfile listings and the WeasyPrint per-page cost")
+    parser.add_argument("--floor-sizes", default="1000",
+                        help="sizes whose PDFs are profiled and timed page by page with "
+                             "--profile (default 1000)")
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--json", type=Path, default=REPO / "output" / "bench" / "results.json",
+                        help="where the raw results go (default output/bench/results.json)")
+    parser.add_argument("--doc", type=Path, default=DOC, help="page to write (default "
+                        "docs/PERFORMANCE.md); only the part between its markers is replaced")
+    parser.add_argument("--render", type=Path, nargs="+", metavar="JSON",
+                        help="write the page from saved results (later files win) and stop")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker_main(args)
+
+    from bench import report
+
+    if args.render:
+        results = report.merge([json.loads(p.read_text(encoding="utf-8")) for p in args.render])
+        report.write(results, args.doc)
+        print(f"wrote {args.doc}")
+        return 0
+    args.sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+    args.runs = [r.strip() for r in args.runs.split(",") if r.strip()]
+    if set(args.runs) - set(RUNS):
+        parser.error(f"--runs: choose from {','.join(RUNS)}")
+    args.floor_sizes = {int(s) for s in args.floor_sizes.split(",") if s.strip()}
+    work = args.work or Path(tempfile.mkdtemp(prefix="studypack-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    results: dict[str, Any] = {
+        "meta": {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                 "commit": _git_commit(), "python": platform.python_version(),
+                 "cpus": os.cpu_count(), "machine": platform.machine(),
+                 "repeat": args.repeat, "pdf_repeat": args.pdf_repeat, "seed": args.seed,
+                 "skip_pdf_above": args.skip_pdf_above, "timeout": args.timeout,
+                 "load_at_start": os.getloadavg()[0]},
+        "sizes": {},
+    }
+    try:
+        if not args.no_seed_notes:
+            results["seed_notes"] = measure_seed_notes(args, work, log)
+        for n in args.sizes:
+            results["sizes"][str(n)] = measure_size(n, args, work, log)
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    finally:
+        if args.work is None and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    report.write(results, args.doc)
+    print(f"wrote {args.doc} and {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
