@@ -142,6 +142,15 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+DATE = "2000-01-01"
+
+
+def handout_jobs(pdf: Any, pack: Any, folder: Path) -> list:
+    """One job per topic handout, as a build makes them."""
+    return [pdf.PdfJob("handout", folder / f"{t.slug}.pdf", DATE, (t.slug,), t.title)
+            for t in pack.topics]
+
+
 def render_all_formulas(pack: Any, media: Path) -> tuple[int, int]:
     """Render every formula of the pack's cards as the writers would; (occurrences, distinct)."""
     from studypack import formulas
@@ -174,7 +183,7 @@ def run_stages(config: Any, lock: dict, with_pdf: bool) -> tuple[dict, dict, dic
         memory[name] = _maxrss_mb()
         return value
 
-    documents = timed("read", pipeline.read_documents, config)
+    documents = timed("read", lambda: pipeline.read_documents(config, pipeline.discover(config)))
     result = timed("normalize", normalize, documents, config, lock, int(time.time()))
     text = timed("yaml_dump", intermediate.dump, result.pack)
     pack = timed("yaml_load", intermediate.load, text, "notes.yaml")
@@ -188,11 +197,13 @@ def run_stages(config: Any, lock: dict, with_pdf: bool) -> tuple[dict, dict, dic
     facts["yaml_bytes"] = len(text.encode())
     facts["deck_bytes"] = (config.output / "deck.apkg").stat().st_size
     if with_pdf:
-        context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
+        context = pdf.PrintContext(config.sources, media, config.cheatsheet)
         timed("cheatsheet", pdf.write_cheatsheet, pack, config.output / "cheatsheet.pdf",
-              context)
+              context, DATE)
         # The handouts as the build makes them: one process per CPU.
-        timed("handouts", pdf.write_all, pack, None, config.output / "handouts", context)
+        (config.output / "handouts").mkdir(parents=True, exist_ok=True)
+        timed("handouts", pdf.write_all, pack, handout_jobs(pdf, pack, config.output / "handouts"),
+              context)
         facts["cheatsheet_pages"] = pdf_pages(config.output / "cheatsheet.pdf")
         facts["handout_pages"] = {p.stem: pdf_pages(p)
                                   for p in sorted((config.output / "handouts").glob("*.pdf"))}
@@ -234,27 +245,24 @@ def floor_worker(corpus: Path, work: Path) -> dict:
     folder = work / "floor"
     shutil.rmtree(folder, ignore_errors=True)
     config = replace(config, output=folder, lock=folder / "studypack.lock")
-    result = normalize(pipeline.read_documents(config), config, {}, 0)
+    result = normalize(pipeline.read_documents(config, pipeline.discover(config)), config, {}, 0)
     pack = intermediate.load(intermediate.dump(result.pack), "notes.yaml")
     media = folder / ".cache" / "media"
     render_all_formulas(pack, media)
-    context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
-    handout = getattr(pdf, "_handout", None)
-    if handout is None:
-        return {"error": "studypack.writers.pdf has no per-handout function to time"}
+    context = pdf.PrintContext(config.sources, media, config.cheatsheet)
     topics = []
     for topic in pack.topics:
         target = folder / f"{topic.slug}.pdf"
         start = time.perf_counter()
-        handout((pack, [topic], target, context, topic.title))
+        pdf.write_handout(pack, [topic], target, context, topic.title, DATE)
         topics.append({"slug": topic.slug, "cards": len(topic.cards),
                        "seconds": time.perf_counter() - start, "pages": pdf_pages(target)})
     start = time.perf_counter()
-    handout((pack, list(pack.topics), folder / "all.pdf", context, pack.title))
+    pdf.write_handout(pack, list(pack.topics), folder / "all.pdf", context, pack.title, DATE)
     everything = {"cards": len(pack.cards), "seconds": time.perf_counter() - start,
                   "pages": pdf_pages(folder / "all.pdf")}
     start = time.perf_counter()
-    pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context)
+    pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context, DATE)
     cheatsheet = {"seconds": time.perf_counter() - start,
                   "pages": pdf_pages(folder / "cheatsheet.pdf")}
     shutil.rmtree(folder, ignore_errors=True)
@@ -278,7 +286,8 @@ def profile_worker(kind: str, corpus: Path, work: Path) -> dict:
     config = replace(config, output=folder, lock=folder / "studypack.lock")
     media = folder / ".cache" / "media"
     if kind == "apkg":
-        result = normalize(pipeline.read_documents(config), config, {}, 0)
+        documents = pipeline.read_documents(config, pipeline.discover(config))
+        result = normalize(documents, config, {}, 0)
         render_all_formulas(intermediate.load(intermediate.dump(result.pack), "x"), media)
     profiler = cProfile.Profile()
     marks: dict[str, float] = {}
@@ -288,7 +297,7 @@ def profile_worker(kind: str, corpus: Path, work: Path) -> dict:
 
     profiler.enable()
     mark("start")
-    documents = pipeline.read_documents(config)
+    documents = pipeline.read_documents(config, pipeline.discover(config))
     mark("read")
     result = normalize(documents, config, {}, 0)
     mark("normalize")
@@ -298,16 +307,13 @@ def profile_worker(kind: str, corpus: Path, work: Path) -> dict:
     anki.write(pack, folder / "deck.apkg", anki.DeckContext(config.sources, media, modified))
     mark("deck")
     if kind == "full":
-        context = pdf.PrintContext(config.sources, media, "2000-01-01", config.cheatsheet)
-        pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context)
+        context = pdf.PrintContext(config.sources, media, config.cheatsheet)
+        pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context, DATE)
         mark("cheatsheet")
-        handout = getattr(pdf, "_handout", None)
-        if handout is not None:
-            for topic in pack.topics:
-                handout((pack, [topic], folder / f"{topic.slug}.pdf", context, topic.title))
-            mark("handouts")
-            handout((pack, list(pack.topics), folder / "all.pdf", context, pack.title))
-            mark("all.pdf")
+        for topic in pack.topics:
+            pdf.write_handout(pack, [topic], folder / f"{topic.slug}.pdf", context, topic.title,
+                              DATE)
+        mark("handouts")
     profiler.disable()
     names = list(marks)
     phases = {name: marks[name] - marks[before] for before, name in itertools.pairwise(names)}

@@ -120,3 +120,18 @@ def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
                   str(tmp_path / "lock"), "--only", "yaml")
     assert result.returncode == 6
     assert result.stderr == f"error: {blocker / 'out'}: cannot write: Not a directory\n"
+
+
+def test_pdfs_from_the_command_line_are_the_same_bytes_every_time(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("### What is a convolution?\nA sliding filter $y = w * x$.\n\n"
+                                "### What is dropout?\nRandom zeroing of units.\n")
+    outputs = []
+    for run in ("a", "b"):
+        result = _cli("--source", str(notes), "--out", str(tmp_path / run), "--lock",
+                      str(tmp_path / f"{run}.lock"), "--only", "cheatsheet,handouts")
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.relative_to(tmp_path / run): p.read_bytes()
+                        for p in (tmp_path / run).rglob("*.pdf")})
+    assert len(outputs[0]) == 3 and outputs[0] == outputs[1]

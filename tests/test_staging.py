@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -60,7 +61,8 @@ def test_a_killed_build_leaves_no_half_written_file(built, project_config) -> No
         "import runpy; runpy.run_path('build.py', run_name='__main__')\n")
     out, lock = project_config.output, project_config.lock
     args = ["--source", str(notes), "--out", str(out), "--lock", str(lock), "--only", "yaml,anki"]
-    died = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True)
+    died = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True,
+                          env={**os.environ, "PYTHONHASHSEED": "0"})  # no restart: keep the patch
     assert died.returncode == 9
     assert _outputs(out) == before  # the half-written deck stayed in the staging folder
     rebuilt = subprocess.run([sys.executable, "build.py", *args], cwd=ROOT, capture_output=True)

@@ -6,6 +6,7 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -187,13 +188,19 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     if not jobs:
         meanwhile()
         return []
-    # WeasyPrint's output depends on Python's string hashing; fresh workers with a fixed seed
-    # make the same notes give the same bytes.
+    # WeasyPrint's output depends on Python's string hashing. A process started with
+    # PYTHONHASHSEED=0 (build.py does that) can render itself and fork workers; otherwise
+    # fresh workers are spawned with that seed, so the same notes always give the same bytes.
+    stable = sys.flags.hash_randomization == 0
+    if stable and len(jobs) == 1:
+        meanwhile()
+        return [_run((pack, jobs[0], context))]
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
     try:
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+                                 mp_context=multiprocessing.get_context(
+                                     "fork" if stable else "spawn")) as pool:
             # Longest first, so one big document does not start last.
             order = sorted(range(len(jobs)),
                            key=lambda i: -len(jobs[i].topics or pack.topics))
