@@ -15,7 +15,7 @@ test: system-deps $(VENV)/.stamp-dev
 # Time every build stage on generated corpora of 300, 1,000 and 10,000 cards and on the seed
 # notes, and rewrite the tables in docs/PERFORMANCE.md. It takes a while; for a quick look:
 # make bench BENCH_ARGS="--sizes 300 --repeat 1"   (see bench/run.py --help)
-bench: system-deps $(VENV)/.stamp-runtime
+bench: system-deps $(VENV)/.stamp-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.stamp-dev
