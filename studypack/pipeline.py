@@ -33,7 +33,7 @@ from studypack.writers.staging import Stage, staged
 
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
-CACHE = ".cache"  # rendered formulas; safe to delete
+CACHE = ".cache"  # the last plan, output keys and rendered formulas; safe to delete
 
 
 @dataclass(frozen=True)
