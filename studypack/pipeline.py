@@ -62,10 +62,14 @@ def plan(config: Config, reuse: bool = False) -> Plan:
 
 
 def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str) -> Plan:
+    return _decide(read_documents(config, found), config, key)
+
+
+def _decide(documents: list[Document], config: Config, key: str) -> Plan:
+    """Normalize what the readers found, against the lock as it is now."""
     from studypack.normalize import normalize  # loaded only when the notes must be read
 
     lock = identity.read_lock(config.lock)
-    documents = read_documents(config, found)
     result = normalize(documents, config, lock, _now())
     # Writers see only what the intermediate says: round-trip through the YAML text.
     notes_text = intermediate.dump(result.pack)
@@ -94,10 +98,15 @@ def build(config: Config, only: tuple[str, ...] | None = None,
                          written=(*written, _display(config.output / REPORT_TXT)))
         _write(stage, REPORT_TXT, render(report))
     record(config.output / CACHE, *made)
-    plan_cache.save(config.output / CACHE, planned.key, planned)
     lock_text = identity.dump_lock(planned.lock)
+    following = planned
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
+        # The new lock is an input of the next build: plan that one now (the notes are read
+        # already), so running the build again with nothing changed reads nothing.
+        following = _decide(list(planned.report.documents), config,
+                            plan_cache.inputs_key(config, discover(config)))
+    plan_cache.save(config.output / CACHE, following.key, following)
     return report
 
 
