@@ -445,6 +445,10 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
         if "yaml" in wanted:
             measure("yaml", base, "yaml", "yaml")
         if "apkg" in wanted and measure("apkg_cold", base, "anki", "anki").code == 0:
+            # Only the rendered formulas stay: the notes are read and the deck written again.
+            for stale in (".cache/plan.pickle", ".cache/outputs.json", "deck.apkg"):
+                (base / "anki" / stale).unlink(missing_ok=True)
+            (base / "anki.lock").unlink(missing_ok=True)
             measure("apkg_cached", base, "anki", "anki")
         if "cold" in wanted and index < (pdf_repeat if with_pdf else args.repeat):
             cold = measure("cold", base, "full", full)
