@@ -4,8 +4,8 @@ A rule's stems match at the start of words, case-insensitively; a rule scores th
 different stems found, as the regular expression `\\b(?:stem1|stem2|...)` would find them
 (at each place the first stem listed wins, and matches do not overlap). Matching every rule's
 expression against every question costs rules x questions; instead every stem is filed under
-its first two letters, and only the stems filed under the beginnings of the text's words are
-tried, so the cost follows the words of the text.
+its first two characters, and only the stems filed under the beginnings of the text's words
+are tried, so the cost follows the words of the text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from studypack.config import TopicRule
 
-_WORD_START = re.compile(r"\b\w\w")
+_WORD_START = re.compile(r"\b\w")
 
 
 class _Rule:
@@ -26,7 +26,8 @@ class _Rule:
         self.stems = lowered
         self.pattern = (re.compile(r"\b(?:" + "|".join(map(re.escape, lowered)) + ")", re.I)
                         if stems else None)
-        # Indexable when every stem starts a word with two word characters of fixed case width.
+        # Indexable when every stem starts with a word character and keeps its length in either
+        # case (else a match could start anywhere, or the positions of the two cases differ).
         self.indexable = all(_WORD_START.match(s) and len(s) == len(s.upper()) for s in lowered)
 
     def hits_by_pattern(self, text: str) -> int:
@@ -64,7 +65,7 @@ Index = dict[str, list[tuple[int, int, str]]]
 
 
 def _index(rules: list[_Rule]) -> Index:
-    """First two letters -> (rule, position of the stem in its rule, stem)."""
+    """First two characters (one, for one-letter stems) -> (rule, place in the rule, stem)."""
     index: Index = defaultdict(list)
     for number, rule in enumerate(rules):
         if rule.indexable:
@@ -81,9 +82,10 @@ def _hits(rules: list[_Rule], index: Index, text: str) -> list[int]:
     found: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for start in _WORD_START.finditer(lower):
         at = start.start()
-        for number, order, stem in index.get(start.group(), ()):
-            if lower.startswith(stem, at):
-                found[number].append((at, order, stem))
+        for key in (lower[at : at + 2], lower[at]):
+            for number, order, stem in index.get(key, ()):
+                if lower.startswith(stem, at):
+                    found[number].append((at, order, stem))
     counts = []
     for number, rule in enumerate(rules):
         if not rule.indexable:

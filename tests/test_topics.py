@@ -12,10 +12,10 @@ from studypack.config import TopicRule
 from studypack.topics import Taxonomy
 
 STEMS = ["conv", "converge", "gradient", "gradient descent", "grad", "loss function", "loss",
-         "1x1", "l2", "rnn", "re", "regulari", "c++", "-x", "x", "İs", "straße"]
+         "1x1", "l2", "rnn", "re", "regulari", "c++", "-x", "x", "İs", "straße", "k-means", "k"]
 WORDS = ["Conv", "convergence", "gradient", "descent", "Gradient Descent", "loss", "function",
          "1x1", "L2", "RNNs", "regularization", "C++", "re-run", "-x", "x", "İs", "STRASSE",
-         "straße", "a", " ", "/", "(", "e.g.", "ü"]
+         "straße", "a", " ", "/", "(", "e.g.", "ü", "K-Means", "k", "k-nn"]
 
 
 def _oracle(rules: list[TopicRule], sections: str, question: str) -> list[int]:
