@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -49,6 +50,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run one build and return the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # A build makes hundreds of thousands of small objects that live until it ends; collecting
+    # every 700 allocations spent a fifth of the time on them at 10,000 cards.
+    gc.set_threshold(100_000, 20, 20)
     try:
         config_path = args.config or (Path("config.yaml") if Path("config.yaml").exists()
                                       else None)
