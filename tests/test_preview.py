@@ -178,6 +178,8 @@ def test_search_filters_cards_by_question_answer_and_formula(fixture_page: Path,
     assert seen.shown() == "1 of 5 cards"
     seen.page.fill("#search", "momentum")
     assert seen.page.locator("#topic-regularization").is_hidden()  # no match left in it
+    assert seen.page.locator('.contents a[href="#topic-regularization"]').is_hidden()
+    assert seen.page.inner_text('.contents a[href="#topic-optimization"] span') == "1"
     seen.page.fill("#search", "no such words")
     assert seen.shown() == "0 of 5 cards" and seen.page.locator("#nothing").is_visible()
     seen.page.press("#search", "Escape")

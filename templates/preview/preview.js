@@ -42,7 +42,9 @@
         var label = topic.querySelector(".count");
         var total = Number(label.dataset.total);
         var visible = topic.querySelectorAll(".card:not([hidden])").length;
-        topic.hidden = visible === 0;
+        var chip = document.querySelector('.contents a[href="#' + topic.id + '"]');
+        topic.hidden = chip.hidden = visible === 0;
+        chip.querySelector("span").textContent = visible;
         label.textContent = visible === total
           ? total + (total === 1 ? " card" : " cards") : visible + " of " + total;
       });
