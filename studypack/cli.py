@@ -19,7 +19,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Turn Markdown study notes into study material: output/notes.yaml (the "
-                    "checked intermediate), an Anki deck, a cheat sheet and handouts.",
+                    "checked intermediate), an Anki deck, a cheat sheet, handouts and a "
+                    "preview page to browse them all.",
     )
     parser.add_argument("command", nargs="?", choices=("build", "check"), default="build",
                         help="build (the default) writes every output; check reads and checks "

@@ -43,7 +43,7 @@ def test_unknown_output_is_refused(tmp_path: Path) -> None:
                   "--lock", str(tmp_path / "lock"))
     assert result.returncode == 2
     assert result.stderr == ("build.py: --only: unknown output 'epub' "
-                             "(choose from yaml,anki,cheatsheet,handouts)\n")
+                             "(choose from yaml,anki,cheatsheet,handouts,preview)\n")
 
 
 def test_missing_source_is_one_line(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 NOTES = ("### What is a convolution?\nA sliding filter.\n\n"
          "### What is dropout?\nRandom zeroing of units during training.\n\n"
          "### What is weight decay?\nAn L2 penalty on the weights.\n")
-ALL = ("yaml", "anki", "cheatsheet", "handouts")
+ALL = ("yaml", "anki", "cheatsheet", "handouts", "preview")
 
 
 def _state(out: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -25,7 +25,8 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     out = project_config.output
     before = _state(out)
     assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/cnn-vision.pdf",
-                              "handouts/regularization.pdf", "notes.yaml", "report.txt"]
+                              "handouts/regularization.pdf", "notes.yaml", "preview.html",
+                              "report.txt"]
 
     again = run(notes, outputs=ALL)
     assert _state(out).keys() == before.keys()
@@ -38,7 +39,7 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     after = _state(out)
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/regularization.pdf",
-                       "notes.yaml", "report.txt"]
+                       "notes.yaml", "preview.html", "report.txt"]
 
 
 
