@@ -24,6 +24,7 @@ from studypack.outputs import (
     PREVIEW,
     Job,
     Previous,
+    code_version,
     plan_jobs,
     read_previous,
     record,
@@ -141,11 +142,14 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
         """The deck and the preview page, which render cards the same way."""
         if here:
             from studypack.writers import anki, preview  # loaded only when needed, like the PDFs
+            from studypack.writers.rendered import RenderedCards
 
-            context = anki.DeckContext(config.sources, media, modified)
+            rendered = RenderedCards(cache, code_version())
+            context = anki.DeckContext(config.sources, media, modified, rendered)
             writers = {"deck": anki.write, "preview": preview.write}
             for job in here:
                 made[job.path] = (job, writers[job.kind](pack, stage.path(job.path), context))
+            rendered.save()
 
     pdf_jobs = [job for job in todo if job.kind in ("cheatsheet", "handout")]
     if pdf_jobs:
