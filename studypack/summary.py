@@ -60,8 +60,9 @@ def summarize(report: Report) -> Summary:
                       key=lambda d: (d.level != "error", d.path, d.line or 0, d.message))
     hidden = len(problems) - SHOWN_PROBLEMS
     return Summary(
-        headline=f"{pack.title}: {len(pack.cards)} cards in {len(pack.topics)} topics, "
-                 f"{len(pack.skipped)} questions skipped",
+        headline=f"{pack.title}: {_count(len(pack.cards), 'card')} in "
+                 f"{_count(len(pack.topics), 'topic')}, "
+                 f"{_count(len(pack.skipped), 'question')} skipped",
         topics=topics,
         stages=[(_LABELS.get(step.name, step.name), _time(step.seconds), _made(step, report))
                 for step in report.steps],
@@ -160,7 +161,7 @@ def one_line(report: Report) -> str:
     """
     changes = [f"{len(ids)} {what}" for ids, what in ((report.added, "added"),
                (report.updated, "updated"), (report.removed, "removed")) if ids]
-    cards = f"{len(report.pack.cards)} cards" + (f" ({', '.join(changes)})" if changes else "")
+    cards = _count(len(report.pack.cards), "card") + (f" ({', '.join(changes)})" if changes else "")
     wrote = []
     for step in report.steps:
         made, label = step.files - step.kept, _LABELS.get(step.name, step.name)
