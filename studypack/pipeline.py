@@ -27,7 +27,14 @@ from studypack.outputs import (
     read_previous,
     record,
 )
-from studypack.progress import QUIET, READING, RENDERING_DECK, RENDERING_PDFS, Progress
+from studypack.progress import (
+    QUIET,
+    READING,
+    RENDERING_DECK,
+    RENDERING_PDFS,
+    Progress,
+    counted,
+)
 from studypack.report import Report, Step, render
 from studypack.writers import write_atomic
 from studypack.writers.staging import Stage, staged
@@ -215,26 +222,22 @@ def discover(config: Config) -> list[tuple[Path, Path, str]]:
 def read_documents(config: Config, found: list[tuple[Path, Path, str]],
                    progress: Progress = QUIET) -> list[Document]:
     """Every note file, read by its dialect's reader."""
-    progress.start(READING, len(found), "files")
-    documents = []
-    for path, root, rel in found:
-        documents.append(_read(config, path, root, rel))
-        progress.advance(READING)
-    progress.finish(READING)
-    return documents
-
-
-def _read(config: Config, path: Path, root: Path, rel: str) -> Document:
     from studypack import readers  # loaded only when the notes must be read
 
-    try:
-        source = sources.load(path, root, rel)
-    except NoteFileError as error:
-        return Document(rel, "unreadable", 0.0, diagnostics=(error.diagnostic,))
-    if not source.text.strip():
-        empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
-        return Document(rel, "empty", 0.0, (), source.front_matter, (*source.diagnostics, empty))
-    return readers.read(source, config.dialects)
+    documents = []
+    for path, root, rel in counted(found, progress, READING, "files"):
+        try:
+            source = sources.load(path, root, rel)
+        except NoteFileError as error:
+            documents.append(Document(rel, "unreadable", 0.0, diagnostics=(error.diagnostic,)))
+            continue
+        if not source.text.strip():
+            empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
+            documents.append(Document(rel, "empty", 0.0, (), source.front_matter,
+                                      (*source.diagnostics, empty)))
+            continue
+        documents.append(readers.read(source, config.dialects))
+    return documents
 
 
 def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progress: Progress,

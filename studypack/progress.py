@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 READING = "reading notes"
 RENDERING_DECK = "rendering deck"
 RENDERING_PDFS = "rendering PDFs"
+T = TypeVar("T")
 
 
 class Progress(Protocol):
@@ -33,6 +35,15 @@ class Progress(Protocol):
 
     def finish(self, stage: str) -> None:
         """The stage is over."""
+
+
+def counted(items: Sequence[T], progress: Progress, stage: str, unit: str) -> Iterator[T]:
+    """The items, one by one, as a stage: each counts as done when the next one is asked for."""
+    progress.start(stage, len(items), unit)
+    for item in items:
+        yield item
+        progress.advance(stage)
+    progress.finish(stage)
 
 
 class _Display:
