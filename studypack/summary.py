@@ -21,7 +21,7 @@ from studypack.report import Report, Step
 if TYPE_CHECKING:
     from rich.console import Console
 
-SHOWN_PROBLEMS = 20  # more than this on a terminal hides the summary; the rest are in the report
+SHOWN_PROBLEMS = 20  # more would push the summary off the screen; all are in the report
 _LABELS = {"read": "read notes", "yaml": "notes.yaml", "deck": "Anki deck",
            "cheatsheet": "cheat sheet", "handout": "handouts"}
 
@@ -67,7 +67,7 @@ def summarize(report: Report) -> Summary:
         stages=[(_LABELS.get(step.name, step.name), _time(step.seconds), _made(step, report))
                 for step in report.steps],
         total=_time(report.seconds),
-        overlap="stages overlap: the PDFs render in parallel with the deck"
+        overlap="stage times overlap: outputs render in parallel"
                 if report.seconds is not None and report.seconds
                 < sum(step.seconds or 0 for step in report.steps) else "",
         facts=[("Skipped", ", ".join(f"{n} {reason}" for reason, n in reasons) or "none"),
