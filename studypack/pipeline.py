@@ -164,13 +164,12 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     if "handouts" in outputs:
         stage.own(HANDOUTS)
     deck = next((job for job in todo if job.kind == "deck"), None)
-    if deck is not None:
-        progress.start(RENDERING_DECK, len(pack.cards), "cards")
 
     def write_deck() -> None:
         if deck is not None:
             from studypack.writers import anki  # loaded only when needed, like the PDF writer
 
+            progress.start(RENDERING_DECK, len(pack.cards), "cards")
             started = time.perf_counter()
             context = anki.DeckContext(config.sources, media, modified)
             made[deck.path] = (deck, anki.write(pack, stage.path(deck.path), context,
