@@ -8,10 +8,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from studypack import progress, summary
 from studypack.config import OUTPUTS, load_config
 from studypack.errors import ExitCode, StudypackError
 from studypack.pipeline import build
-from studypack.report import render
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -45,6 +45,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "beside the config; never inside a notes folder)")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when there are warnings, not only errors")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress and no summary: print only warnings and errors (the "
+                             "full report is still written to output/report.txt)")
     return parser.parse_args(argv)
 
 
@@ -78,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             report = check(config)
             print(as_json(report) if args.format == "json" else as_text(report), end="")
         else:
-            report = build(config, only=only, from_yaml=args.from_yaml)
-            print(render(report), end="")
+            with progress.display(sys.stderr, quiet=args.quiet) as shown:
+                report = build(config, only=only, from_yaml=args.from_yaml, progress=shown)
+            summary.show(report, sys.stdout, quiet=args.quiet)
     except StudypackError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code

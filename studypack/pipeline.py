@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studypack import identity, intermediate, plan_cache, sources
@@ -29,7 +29,15 @@ from studypack.outputs import (
     read_previous,
     record,
 )
-from studypack.report import Report, render
+from studypack.progress import (
+    QUIET,
+    READING,
+    RENDERING_DECK,
+    RENDERING_PDFS,
+    Progress,
+    counted,
+)
+from studypack.report import Report, Step, render
 from studypack.writers import write_atomic
 from studypack.writers.staging import Stage, staged
 
@@ -47,9 +55,11 @@ class Plan:
     report: Report
     lock: dict[str, identity.LockEntry]
     key: str  # of everything it was made from
+    # Seconds spent reading, normalizing and on the YAML round trip; empty when nothing was redone.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
-def plan(config: Config, reuse: bool = False) -> Plan:
+def plan(config: Config, reuse: bool = False, progress: Progress = QUIET) -> Plan:
     """Read and normalize every note and check the intermediate.
 
     With `reuse`, the plan a build kept in the cache is returned while its inputs are
@@ -59,42 +69,58 @@ def plan(config: Config, reuse: bool = False) -> Plan:
     found = discover(config)
     key = plan_cache.inputs_key(config, found)
     if reuse and (cached := plan_cache.load(config.output / CACHE, key)) is not None:
-        return cached
-    return _plan(config, found, key)
+        return replace(cached, seconds={})
+    return _plan(config, found, key, progress)
 
 
-def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str) -> Plan:
-    return _decide(read_documents(config, found), config, key)
+def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str,
+          progress: Progress) -> Plan:
+    started = time.perf_counter()
+    documents = read_documents(config, found, progress)
+    read = time.perf_counter() - started
+    planned = _decide(documents, config, key)
+    return replace(planned, seconds={"read": read, **planned.seconds})
 
 
 def _decide(documents: list[Document], config: Config, key: str) -> Plan:
     """Normalize what the readers found, against the lock as it is now."""
     from studypack.normalize import normalize  # loaded only when the notes must be read
 
+    started = time.perf_counter()
     lock = identity.read_lock(config.lock)
     result = normalize(documents, config, lock, _now())
+    normalized = time.perf_counter()
     # Writers see only what the intermediate says: round-trip through the YAML text.
     notes_text = intermediate.dump(result.pack)
     pack = intermediate.load(notes_text, NOTES_YAML)
+    seconds = {"normalize": normalized - started, "yaml": time.perf_counter() - normalized}
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
                     result.updated, result.removed)
-    return Plan(pack, notes_text, report, result.lock, key)
+    return Plan(pack, notes_text, report, result.lock, key, seconds)
 
 
-def build(config: Config, only: tuple[str, ...] | None = None,
-          from_yaml: Path | None = None) -> Report:
-    """Read everything first, then write anything; returns the report of what happened."""
+def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path | None = None,
+          progress: Progress = QUIET) -> Report:
+    """Read everything first, then write anything; returns the report of what happened.
+
+    `progress` is told how far the long stages are; by default nothing is shown.
+    """
+    started = time.perf_counter()
     outputs = only or config.outputs
     if from_yaml is not None:
-        return _build_from_yaml(config, from_yaml, outputs)
-    planned = plan(config, reuse=True)
+        return _build_from_yaml(config, from_yaml, outputs, progress, started)
+    planned = plan(config, reuse=True, progress=progress)
     report = planned.report
     modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
     # Everything goes to a staging folder, then into place as a set.
     with staged(config.output) as stage:
         written = [_write(stage, NOTES_YAML, planned.notes_text)]
-        problems, more, made = _write_outputs(planned.pack, config, outputs, modified, stage)
+        steps = [Step(name, planned.seconds.get(name)) for name in ("read", "normalize")]
+        steps.append(Step("yaml", planned.seconds.get("yaml"), written[0], 1,
+                          int(NOTES_YAML in stage.kept)))
+        problems, more, made, made_steps = _write_outputs(planned.pack, config, outputs,
+                                                          modified, stage, progress)
         written += more
         report = replace(report, diagnostics=report.diagnostics + tuple(problems),
                          written=(*written, _display(config.output / REPORT_TXT)))
@@ -109,17 +135,19 @@ def build(config: Config, only: tuple[str, ...] | None = None,
         following = _decide(list(planned.report.documents), config,
                             plan_cache.inputs_key(config, discover(config)))
     plan_cache.save(config.output / CACHE, following.key, following)
-    return report
+    return replace(report, steps=(*steps, *made_steps), seconds=time.perf_counter() - started)
 
 
 Made = tuple[Previous, dict[str, tuple[Job, list[Diagnostic]]]]
 
 
 def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modified: dict[str, int],
-                   stage: Stage) -> tuple[list[Diagnostic], list[str], Made]:
+                   stage: Stage, progress: Progress
+                   ) -> tuple[list[Diagnostic], list[str], Made, list[Step]]:
     """Render the outputs whose inputs changed into the stage; keep the others as they are.
 
-    Returns the problems, what was written, and what to record once the outputs are in place.
+    Returns the problems, what was written, what to record once the outputs are in place, and
+    a step per kind of output.
     """
     cache = config.output / CACHE
     jobs = plan_jobs(pack, config, outputs, modified)
@@ -133,6 +161,7 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
         else:
             todo.append(job)
     made: dict[str, tuple[Job, list[Diagnostic]]] = {}
+    seconds: dict[str, float] = {}  # per kind of output, summed over its files
     media = cache / "media"
     if "handouts" in outputs:
         stage.own(HANDOUTS)
@@ -146,20 +175,36 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
 
             rendered = RenderedCards(cache, code_version())
             context = anki.DeckContext(config.sources, media, modified, rendered)
-            writers = {"deck": anki.write, "preview": preview.write}
             for job in here:
-                made[job.path] = (job, writers[job.kind](pack, stage.path(job.path), context))
+                started = time.perf_counter()
+                target = stage.path(job.path)
+                if job.kind == "deck":
+                    progress.start(RENDERING_DECK, len(pack.cards), "cards")
+                    found = anki.write(pack, target, context,
+                                       on_card=lambda: progress.advance(RENDERING_DECK))
+                    progress.finish(RENDERING_DECK)
+                else:
+                    found = preview.write(pack, target, context)
+                made[job.path] = (job, found)
+                seconds[job.kind] = time.perf_counter() - started
             rendered.save()
 
     pdf_jobs = [job for job in todo if job.kind in ("cheatsheet", "handout")]
     if pdf_jobs:
         from studypack.writers import pdf  # WeasyPrint takes a second to load
 
+        def pdf_done(index: int, took: float) -> None:
+            kind = pdf_jobs[index].kind
+            seconds[kind] = seconds.get(kind, 0.0) + took
+            progress.advance(RENDERING_PDFS)
+
         paper = pdf.PrintContext(config.sources, media, config.cheatsheet)
+        progress.start(RENDERING_PDFS, len(pdf_jobs), "files")
         # The deck and the preview are written here while the PDFs render in other processes.
         results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
                                                   job.topics, job.title) for job in pdf_jobs],
-                                paper, meanwhile=write_here)
+                                paper, meanwhile=write_here, done=pdf_done)
+        progress.finish(RENDERING_PDFS)
         made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
     else:
         write_here()
@@ -167,7 +212,13 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     written = [_display(config.output / name) for name, wanted in (
         (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
         (HANDOUTS, "handouts"), (PREVIEW, "preview")) if wanted in outputs]
-    return sorted(set(problems)), written, (previous, made)
+    steps = []
+    for kind in dict.fromkeys(job.kind for job in jobs):
+        files = [job for job in jobs if job.kind == kind]
+        kept = sum(1 for job in files if job.path not in made)
+        steps.append(Step(kind, seconds.get(kind) if kept < len(files) else None,
+                          _where(config.output, files), len(files), kept))
+    return sorted(set(problems)), written, (previous, made), steps
 
 
 def discover(config: Config) -> list[tuple[Path, Path, str]]:
@@ -179,12 +230,13 @@ def discover(config: Config) -> list[tuple[Path, Path, str]]:
     return found
 
 
-def read_documents(config: Config, found: list[tuple[Path, Path, str]]) -> list[Document]:
+def read_documents(config: Config, found: list[tuple[Path, Path, str]],
+                   progress: Progress = QUIET) -> list[Document]:
     """Every note file, read by its dialect's reader."""
     from studypack import readers  # loaded only when the notes must be read
 
     documents = []
-    for path, root, rel in found:
+    for path, root, rel in counted(found, progress, READING, "files"):
         try:
             source = sources.load(path, root, rel)
         except NoteFileError as error:
@@ -199,23 +251,29 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]]) -> list[
     return documents
 
 
-def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...]) -> Report:
+def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progress: Progress,
+                     started: float) -> Report:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise IntermediateError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:
         raise IntermediateError(f"{path}: not UTF-8 text") from None
+    loading = time.perf_counter()
     pack = intermediate.load(text, str(path))
+    step = Step("yaml", time.perf_counter() - loading, _display(path), 1, 1)
     lock = identity.read_lock(config.lock)
     modified = {card.id: lock[card.id].modified if card.id in lock else 0 for card in pack.cards}
     with staged(config.output) as stage:
         written = []
         if (config.output / NOTES_YAML).resolve() != path.resolve():
             written.append(_write(stage, NOTES_YAML, intermediate.dump(pack)))
-        problems, more, made = _write_outputs(pack, config, outputs, modified, stage)
+            step = replace(step, path=written[0], kept=int(NOTES_YAML in stage.kept))
+        problems, more, made, steps = _write_outputs(pack, config, outputs, modified, stage,
+                                                     progress)
     record(config.output / CACHE, *made)
-    return Report(pack, diagnostics=tuple(problems), written=(*written, *more))
+    return Report(pack, diagnostics=tuple(problems), written=(*written, *more),
+                  steps=(step, *steps), seconds=time.perf_counter() - started)
 
 
 def _check_lock_location(config: Config) -> None:
@@ -234,6 +292,14 @@ def _write(stage: Stage, name: str, text: str) -> str:
     else:
         write_atomic(stage.path(name), data)
     return _display(target)
+
+
+def _where(output: Path, files: list[Job]) -> str:
+    """Where a kind of output goes: its file, or the folder that holds its files."""
+    folder = Path(files[0].path).parent
+    if folder == Path("."):
+        return _display(output / files[0].path)
+    return _display(output / folder) + "/"
 
 
 def _display(path: Path) -> str:

@@ -10,6 +10,20 @@ from studypack.model import Document, Pack, SourceRef
 
 
 @dataclass(frozen=True)
+class Step:
+    """One stage of a build as the terminal shows it: how long it took and what it made.
+
+    Timings vary from run to run, so they are never written into an output file.
+    """
+
+    name: str  # read | normalize | yaml, or the kind of output job: deck | cheatsheet | handout
+    seconds: float | None  # None: nothing was redone, the last build's result still holds
+    path: str = ""  # the output file or folder, as shown to the user
+    files: int = 0  # output files the stage is responsible for
+    kept: int = 0  # of which the last build's were current and left in place
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a user needs to know about one build."""
 
@@ -21,6 +35,8 @@ class Report:
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()  # for the terminal only; render() leaves them out
+    seconds: float | None = None  # the whole build
 
     def count(self, level: str) -> int:
         """How many diagnostics of one level."""

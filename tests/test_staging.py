@@ -33,7 +33,7 @@ def test_a_writer_failing_midway_leaves_the_previous_outputs(built, run, project
     notes, before = built
     (notes / "a.md").write_text("### What is a tensor?\nAn n-dimensional array.\n")
 
-    def half_then_fail(pack, target: Path, context) -> list:
+    def half_then_fail(pack, target: Path, context, on_card) -> list:
         target.write_bytes(b"PK half a zip")
         raise RuntimeError("disk on fire")
 
@@ -54,7 +54,7 @@ def test_a_killed_build_leaves_no_half_written_file(built, project_config) -> No
     script = (
         "import os, sys\n"
         "from studypack.writers import anki\n"
-        "def die(pack, target, context):\n"
+        "def die(pack, target, context, **_):\n"
         "    target.write_bytes(b'PK half'); os._exit(9)\n"
         "anki.write = die\n"
         "sys.argv = ['build.py', *sys.argv[1:]]\n"
@@ -75,7 +75,7 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                                       monkeypatch) -> None:
     from studypack.writers import pdf
 
-    def fake_pdfs(pack, jobs, context, meanwhile) -> list:
+    def fake_pdfs(pack, jobs, context, meanwhile, done) -> list:
         meanwhile()
         for job in jobs:
             job.target.write_bytes(job.title.encode())

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,8 +73,12 @@ def note_type() -> genanki.Model:
     )
 
 
-def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
-    """Write target.apkg atomically; returns problems found in card contents."""
+def write(pack: Pack, target: Path, context: DeckContext,
+          on_card: Callable[[], None] = lambda: None) -> list[Diagnostic]:
+    """Write target.apkg atomically; returns problems found in card contents.
+
+    `on_card` is called as each card's fields (and their formulas) are rendered.
+    """
     model = note_type()
     problems: list[Diagnostic] = []
     media: dict[str, Path] = {}
@@ -88,6 +93,7 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
                 model=model, fields=fields, guid=genanki.guid_for(GUID_NAMESPACE, card.id),
                 tags=_tags(card), sort_field=card.question,
             ))
+            on_card()
         decks.append(deck)
     write_atomic(target, _package(decks, media, max(context.modified.values(), default=0)))
     return problems

@@ -7,8 +7,9 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,20 +171,27 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
     return page.problems
 
 
-def _run(args: tuple[Pack, PdfJob, PrintContext]) -> list[Diagnostic]:
+def _run(args: tuple[Pack, PdfJob, PrintContext]) -> tuple[list[Diagnostic], float]:
+    """One PDF's problems, and the seconds it took to render."""
     pack, job, context = args
+    started = time.perf_counter()
     if job.kind == "cheatsheet":
-        return write_cheatsheet(pack, job.target, context, job.date)
-    by_slug = {topic.slug: topic for topic in pack.topics}
-    return write_handout(pack, [by_slug[slug] for slug in job.topics], job.target, context,
-                         job.title, job.date)
+        problems = write_cheatsheet(pack, job.target, context, job.date)
+    else:
+        by_slug = {topic.slug: topic for topic in pack.topics}
+        problems = write_handout(pack, [by_slug[slug] for slug in job.topics], job.target,
+                                 context, job.title, job.date)
+    return problems, time.perf_counter() - started
 
 
 def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
-              meanwhile: Callable[[], None] = lambda: None) -> list[list[Diagnostic]]:
+              meanwhile: Callable[[], None] = lambda: None,
+              done: Callable[[int, float], None] = lambda index, seconds: None
+              ) -> list[list[Diagnostic]]:
     """Render the PDFs in parallel processes; returns each one's problems, in order.
 
-    `meanwhile` runs in this process while they render.
+    `meanwhile` runs in this process while they render. `done` is called in this process
+    with a job's index and its render time as each one finishes, in the order they finish.
     """
     if not jobs:
         meanwhile()
@@ -194,7 +202,9 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     stable = sys.flags.hash_randomization == 0
     if stable and len(jobs) == 1:
         meanwhile()
-        return [_run((pack, jobs[0], context))]
+        problems, seconds = _run((pack, jobs[0], context))
+        done(0, seconds)
+        return [problems]
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
     try:
@@ -203,9 +213,14 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
                                      "fork" if stable else "spawn")) as pool:
             # Longest first, so one big document does not start last.
             order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
-            futures = {i: pool.submit(_run, (pack, jobs[i], context)) for i in order}
+            futures = {pool.submit(_run, (pack, jobs[i], context)): i for i in order}
             meanwhile()
-            return [futures[i].result() for i in range(len(jobs))]
+            results: dict[int, list[Diagnostic]] = {}
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index], seconds = future.result()
+                done(index, seconds)
+            return [results[i] for i in range(len(jobs))]
     finally:
         if previous is None:
             del os.environ["PYTHONHASHSEED"]
