@@ -37,6 +37,19 @@ def test_detection_picks_the_dialect(name: str, dialect: str) -> None:
     assert readers.choose_dialect(source, {})[0] == dialect
 
 
+def test_a_long_yaml_note_is_read_as_yaml_not_as_labelled_questions(tmp_path: Path,
+                                                                     run) -> None:
+    cards = "".join(f"  - id: c{i}\n    question: What is item {i}?\n    answer: Item {i}.\n"
+                    f"    source: {{path: notes.yaml, line: {i}}}\n" for i in range(60))
+    note = tmp_path / "notes" / "many.yaml"
+    note.parent.mkdir()
+    note.write_text("schema_version: 1\ntitle: T\ntopics:\n- slug: a\n  title: A\n  cards:\n"
+                    + cards, encoding="utf-8")
+    report = run(note.parent)
+    assert [doc.dialect for doc in report.documents] == ["yaml"]
+    assert len(report.pack.cards) == 60 and not report.diagnostics
+
+
 def test_config_glob_overrides_detection() -> None:
     source = sources.load(GOLDEN / "headings.md", GOLDEN, "headings.md")
     assert readers.choose_dialect(source, {"head*.md": "bullets"}) == ("bullets", 1.0)

@@ -112,7 +112,13 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
 
 
 def _forced(source: Source, overrides: dict[str, str]) -> str | None:
-    """The dialect the note's front matter or a config glob names, if any."""
+    """The dialect the note's front matter or a config glob names, if any.
+
+    A .yaml file is notes.yaml-shaped whatever it holds: its `question:` and `answer:` keys
+    must not read as labelled questions.
+    """
+    if source.rel.lower().endswith((".yaml", ".yml")):
+        return "yaml"
     if source.front_matter.dialect:
         return source.front_matter.dialect
     return next((name for pattern, name in overrides.items() if fnmatch(source.rel, pattern)),
