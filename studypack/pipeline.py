@@ -82,17 +82,24 @@ def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str,
     return replace(planned, seconds={"read": read, **planned.seconds})
 
 
-def _decide(documents: list[Document], config: Config, key: str) -> Plan:
-    """Normalize what the readers found, against the lock as it is now."""
+def _decide(documents: list[Document], config: Config, key: str,
+            earlier: Plan | None = None) -> Plan:
+    """Normalize what the readers found, against the lock as it is now.
+
+    When the pack comes out as in an `earlier` plan, its checked notes.yaml is reused.
+    """
     from studypack.normalize import normalize  # loaded only when the notes must be read
 
     started = time.perf_counter()
     lock = identity.read_lock(config.lock)
     result = normalize(documents, config, lock, _now())
     normalized = time.perf_counter()
-    # Writers see only what the intermediate says: round-trip through the YAML text.
-    notes_text = intermediate.dump(result.pack)
-    pack = intermediate.load(notes_text, NOTES_YAML)
+    if earlier is not None and result.pack == earlier.pack:
+        notes_text, pack = earlier.notes_text, earlier.pack
+    else:
+        # Writers see only what the intermediate says: round-trip through the YAML text.
+        notes_text = intermediate.dump(result.pack)
+        pack = intermediate.load(notes_text, NOTES_YAML)
     seconds = {"normalize": normalized - started, "yaml": time.perf_counter() - normalized}
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
@@ -133,7 +140,7 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
         # The new lock is an input of the next build: plan that one now (the notes are read
         # already), so running the build again with nothing changed reads nothing.
         following = _decide(list(planned.report.documents), config,
-                            plan_cache.inputs_key(config, discover(config)))
+                            plan_cache.inputs_key(config, discover(config)), planned)
     plan_cache.save(config.output / CACHE, following.key, following)
     return replace(report, steps=(*steps, *made_steps), seconds=time.perf_counter() - started)
 
