@@ -47,7 +47,12 @@ class Job:
 def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
               modified: dict[str, int]) -> list[Job]:
     """Every output file the asked-for outputs consist of, with its key."""
-    digests = {card.id: _card_digest(card, config.sources) for card in pack.cards}
+    if not set(outputs) & {"anki", "cheatsheet", "handouts", "preview"}:
+        return []  # notes.yaml only: no card needs a digest
+    notes = {path: images.note_file(path, config.sources)
+             for path in {card.source.path for card in pack.cards}}
+    digests = {card.id: _card_digest(card, notes[card.source.path], config.sources)
+               for card in pack.cards}
     everything = [(t.slug, t.title, [digests[c.id] for c in t.cards]) for t in pack.topics]
     newest = _date(max(modified.values(), default=0))
     jobs = []
@@ -135,9 +140,9 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _card_digest(card: Card, roots: tuple[Path, ...]) -> str:
+def _card_digest(card: Card, note: Path, roots: tuple[Path, ...]) -> str:
     """The card's content and the bytes of every image it shows."""
-    resolve = images.image_resolver(images.note_file(card.source.path, roots), roots)
+    resolve = images.image_resolver(note, roots)
     shown = []
     for src in images.image_sources(card.question + "\n" + card.answer):
         path = resolve(src)

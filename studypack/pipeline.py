@@ -54,6 +54,7 @@ class Plan:
     notes_text: str  # output/notes.yaml as it will be written
     report: Report
     lock: dict[str, identity.LockEntry]
+    lock_text: str  # the lock file as it will be written
     key: str  # of everything it was made from
     # Seconds spent reading, normalizing and on the YAML round trip; empty when nothing was redone.
     seconds: dict[str, float] = field(default_factory=dict)
@@ -100,11 +101,13 @@ def _decide(documents: list[Document], config: Config, key: str,
         # Writers see only what the intermediate says: round-trip through the YAML text.
         notes_text = intermediate.dump(result.pack)
         pack = intermediate.load(notes_text, NOTES_YAML)
+    same_lock = earlier is not None and result.lock == earlier.lock
+    lock_text = earlier.lock_text if same_lock else identity.dump_lock(result.lock)
     seconds = {"normalize": normalized - started, "yaml": time.perf_counter() - normalized}
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
                     result.updated, result.removed)
-    return Plan(pack, notes_text, report, result.lock, key, seconds)
+    return Plan(pack, notes_text, report, result.lock, lock_text, key, seconds)
 
 
 def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path | None = None,
@@ -133,8 +136,8 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
                          written=(*written, _display(config.output / REPORT_TXT)))
         _write(stage, REPORT_TXT, render(report))
     record(config.output / CACHE, *made)
-    lock_text = identity.dump_lock(planned.lock)
     following = planned
+    lock_text = planned.lock_text
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
         write_atomic(config.lock, lock_text.encode())
         # The new lock is an input of the next build: plan that one now (the notes are read
