@@ -155,10 +155,15 @@ def _stamp(path: Path | None) -> Stamp:
 
 
 def _watched(config: Config | None) -> tuple[Path, ...]:
-    """The notes folders and files that exist; one inside another is watched with it."""
+    """The notes folders that exist; one inside another is watched with it.
+
+    A single note file is watched through its folder: an editor that saves by replacing the
+    file would end a watch on the file itself.
+    """
     if config is None:
         return ()
-    existing = sorted({path for path in config.sources if path.exists()})
+    existing = sorted({path if path.is_dir() else path.parent
+                       for path in config.sources if path.exists()})
     return tuple(path for path in existing
                  if not any(path != other and path.is_relative_to(other) for other in existing))
 
