@@ -10,8 +10,10 @@ from pathlib import Path
 
 from studypack.config import OUTPUTS, Config, load_config
 from studypack.errors import ConfigError, ExitCode, StudypackError
+from studypack.init import init
 from studypack.pipeline import build
 from studypack.report import Report, render
+from studypack.watch import watch
 
 Options = argparse._ActionsContainer  # a parser, or a group of its options
 
@@ -134,8 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         if args.command == "init":
-            from studypack.init import init
-
             print(init(args.dir, force=args.force), end="")
             return ExitCode.OK
         only = _only(args.only)
@@ -143,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
             return _usage("--watch rebuilds from the notes; it cannot be used with "
                           + ("check" if args.check else "--from"))
         if args.watch:
-            from studypack.watch import watch
-
             return watch(lambda: settings(args), _config_file(args), only)
         config = settings(args)
         if args.command == "check" or args.check:
@@ -155,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report = build(config, only=only, from_yaml=args.from_yaml)
             print(render(report), end="")
-            if not report.pack.cards and not args.from_yaml:
+            if not args.from_yaml and not any(doc.items for doc in report.documents):
                 print(f"note: {no_cards(report)}", file=sys.stderr)
     except _Usage as error:
         return _usage(str(error))
@@ -219,7 +217,7 @@ def settings(args: argparse.Namespace) -> Config:
 
 
 def no_cards(report: Report) -> str:
-    """Why a build made no cards, and what to do about it."""
+    """Why a build found no questions, and what to do about it."""
     files = len(report.documents)
     return (f"no cards: none of the {files} note files holds questions in a shape studypack "
             "reads (see the report above); `build.py init DIR` writes an example of each shape, "
