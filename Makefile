@@ -3,12 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test lint lock clean system-deps bench
+.PHONY: build test lint lock clean system-deps test-system-deps bench
 
 build: system-deps $(VENV)/.stamp-runtime
 	$(PY) build.py
 
-test: system-deps $(VENV)/.stamp-dev
+test: test-system-deps $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -23,6 +23,10 @@ lint: $(VENV)/.stamp-dev
 
 system-deps:
 	@scripts/check-system-deps.sh
+
+# The build's packages and Chromium, which tests/test_preview.py opens output/preview.html in.
+test-system-deps:
+	@scripts/check-system-deps.sh --test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks the Debian packages the PDF renderer (WeasyPrint) needs; installs missing ones with
 # apt-get when running as root, otherwise says exactly what to install.
+# With --test, also the browser the tests open output/preview.html in (the build never needs
+# it; without root its tests are skipped).
 set -euo pipefail
 
 required=(
@@ -12,6 +14,9 @@ required=(
   fonts-dejavu-core     # a font with wide coverage, so PDFs look the same everywhere
 )
 optional=(poppler-utils)  # pdftoppm/pdftotext, to look at PDFs as images and text
+if [[ "${1:-}" == --test ]]; then
+  optional+=(chromium)  # headless, driven by Playwright in tests/test_preview.py
+fi
 
 installed() {
   if command -v dpkg-query >/dev/null 2>&1; then

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,9 +20,10 @@ Options = argparse._ActionsContainer  # a parser, or a group of its options
 
 DESCRIPTION = """\
 Turn Markdown study notes into study material: output/notes.yaml (every card as checked data),
-an Anki deck (output/deck.apkg), a cheat sheet (output/cheatsheet.pdf) and one handout per topic
-(output/handouts/). Settings come from config.yaml in the current folder (or --config FILE);
-the options below override them for one run."""
+an Anki deck (output/deck.apkg), a cheat sheet (output/cheatsheet.pdf), one handout per topic
+(output/handouts/) and a page to browse every card (output/preview.html). Settings come from
+config.yaml in the current folder (or --config FILE); the options below override them for one
+run."""
 
 EPILOG = """\
 examples:
@@ -134,6 +136,9 @@ def _check_options(parser: Options, after_command: bool = False) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command and return the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # A build makes hundreds of thousands of small objects that live until it ends; collecting
+    # every 700 allocations spent a fifth of the time on them at 10,000 cards.
+    gc.set_threshold(100_000, 20, 20)
     try:
         if args.command == "init":
             print(init(args.dir, force=args.force), end="")

@@ -13,7 +13,7 @@ import yaml
 from studypack.errors import ConfigError
 from studypack.intermediate import FAST_LOADER
 
-OUTPUTS = ("yaml", "anki", "cheatsheet", "handouts")
+OUTPUTS = ("yaml", "anki", "cheatsheet", "handouts", "preview")
 DUPLICATE_POLICIES = ("merge", "keep-first", "keep-all")
 
 

@@ -85,7 +85,7 @@ def next_steps(folder: Path, notes: int) -> str:
         f"  {build}",
         f"  {build} --watch",
         "The first command writes output/ (notes.yaml, deck.apkg to import in Anki, "
-        "cheatsheet.pdf, handouts/);",
+        "cheatsheet.pdf, handouts/, preview.html);",
         "the second rebuilds on every save until you press Ctrl-C. From any other folder:",
         f"  {build} --config {shlex.quote(str(folder.resolve() / 'config.yaml'))}",
     ]) + "\n"

@@ -13,6 +13,7 @@ from studypack.errors import Diagnostic
 from studypack.identity import LockEntry
 from studypack.model import Card, Document, Pack, RawItem, Skipped, SourceRef, Topic
 from studypack.readers.common import is_link_only
+from studypack.topics import Taxonomy
 
 _NUMBERING = re.compile(r"^\s*(?:Q(?:uestion)?\s*\d*\s*[:.)]\s*|\(?\d{1,3}(?:\.\d{1,3})*[.)]\s+)",
                         re.I)
@@ -146,29 +147,13 @@ def skip_unanswered(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
 
 def assign_topics(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
     """The note's own topic wins; otherwise the taxonomy rule whose words match best."""
-    rules = [(rule.slug, _words(rule.sections), _words(rule.words)) for rule in config.topics]
+    taxonomy = Taxonomy(config.topics)
     drafts = []
     for draft in work.drafts:
-        topic = draft.topic
-        if not topic:
-            sections = " / ".join(draft.section)
-            scores = [(3 * _hits(sec, sections) + _hits(words, draft.question), -index, slug)
-                      for index, (slug, sec, words) in enumerate(rules)]
-            best = max(scores, default=(0, 0, config.default_topic))
-            topic = best[2] if best[0] > 0 else config.default_topic
-        tags = _tags((topic, *draft.tags))
-        drafts.append(replace(draft, topic=topic, tags=tags))
+        topic = (draft.topic or taxonomy.best(" / ".join(draft.section), draft.question)
+                 or config.default_topic)
+        drafts.append(replace(draft, topic=topic, tags=_tags((topic, *draft.tags))))
     return replace(work, drafts=tuple(drafts))
-
-
-def _words(stems: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not stems:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(s.lower()) for s in stems) + ")", re.I)
-
-
-def _hits(pattern: re.Pattern[str] | None, text: str) -> int:
-    return len({m.group().lower() for m in pattern.finditer(text)}) if pattern else 0
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ DECK = "deck.apkg"
 CHEATSHEET = "cheatsheet.pdf"
 HANDOUTS = "handouts"
 ALL_TOPICS = "all"  # handouts/all.pdf: every topic in one document
+PREVIEW = "preview.html"
 MANIFEST = "outputs.json"
 PACKAGE = Path(__file__).resolve().parent
 
@@ -36,7 +37,7 @@ class Job:
     """One output file to make, and the key of everything it depends on."""
 
     path: str  # relative to the output folder
-    kind: str  # deck | cheatsheet | handout
+    kind: str  # deck | cheatsheet | handout | preview
     key: str
     topics: tuple[str, ...] = ()  # handouts: the topic slugs it holds
     title: str = ""
@@ -70,6 +71,10 @@ def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
                             _key("handout", pack.title, everything, _open(pack, pack.topics),
                                  newest),
                             tuple(t.slug for t in pack.topics), pack.title, newest))
+    if "preview" in outputs:
+        skipped = [(s.question, s.reason, str(s.source), s.detail, s.merged_into)
+                   for s in pack.skipped]
+        jobs.append(Job(PREVIEW, "preview", _key("preview", pack.title, everything, skipped)))
     return jobs
 
 

@@ -21,8 +21,10 @@ from studypack.outputs import (
     CHEATSHEET,
     DECK,
     HANDOUTS,
+    PREVIEW,
     Job,
     Previous,
+    code_version,
     plan_jobs,
     read_previous,
     record,
@@ -134,31 +136,37 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     media = cache / "media"
     if "handouts" in outputs:
         stage.own(HANDOUTS)
-    deck = next((job for job in todo if job.kind == "deck"), None)
+    here = [job for job in todo if job.kind in ("deck", "preview")]
 
-    def write_deck() -> None:
-        if deck is not None:
-            from studypack.writers import anki  # loaded only when needed, like the PDF writer
+    def write_here() -> None:
+        """The deck and the preview page, which render cards the same way."""
+        if here:
+            from studypack.writers import anki, preview  # loaded only when needed, like the PDFs
+            from studypack.writers.rendered import RenderedCards
 
-            context = anki.DeckContext(config.sources, media, modified)
-            made[deck.path] = (deck, anki.write(pack, stage.path(deck.path), context))
+            rendered = RenderedCards(cache, code_version())
+            context = anki.DeckContext(config.sources, media, modified, rendered)
+            writers = {"deck": anki.write, "preview": preview.write}
+            for job in here:
+                made[job.path] = (job, writers[job.kind](pack, stage.path(job.path), context))
+            rendered.save()
 
-    pdf_jobs = [job for job in todo if job.kind != "deck"]
+    pdf_jobs = [job for job in todo if job.kind in ("cheatsheet", "handout")]
     if pdf_jobs:
         from studypack.writers import pdf  # WeasyPrint takes a second to load
 
         paper = pdf.PrintContext(config.sources, media, config.cheatsheet)
-        # The deck is written here while the PDFs render in other processes.
+        # The deck and the preview are written here while the PDFs render in other processes.
         results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
                                                   job.topics, job.title) for job in pdf_jobs],
-                                paper, meanwhile=write_deck)
+                                paper, meanwhile=write_here)
         made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
     else:
-        write_deck()
+        write_here()
     problems += [d for _, found in made.values() for d in found]
     written = [_display(config.output / name) for name, wanted in (
         (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
-        (HANDOUTS, "handouts")) if wanted in outputs]
+        (HANDOUTS, "handouts"), (PREVIEW, "preview")) if wanted in outputs]
     return sorted(set(problems)), written, (previous, made)
 
 

@@ -169,10 +169,18 @@ def _check_limits(text: str, rel: str) -> None:
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo text that was UTF-8 decoded as Mac-Roman or Windows-1252; leave clean text alone."""
+    """Undo text that was UTF-8 decoded as Mac-Roman or Windows-1252; leave clean text alone.
+
+    Only lines with a non-ASCII character can hold mojibake, and ftfy repairs line by line, so
+    the (usually many) plain ASCII lines skip it.
+    """
+    if text.isascii():
+        return text
     import ftfy
 
-    text = ftfy.fix_text(text, _fixer())
+    config = _fixer()
+    lines = text.split("\n")
+    text = "\n".join(line if line.isascii() else ftfy.fix_text(line, config) for line in lines)
     return _MAC_ROMAN_RUN.sub(_redecode_mac_roman, text)
 
 

@@ -65,8 +65,8 @@ def test_unknown_output_is_refused(tmp_path: Path) -> None:
     result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "yaml,epub",
                   "--lock", str(tmp_path / "lock"))
     assert result.returncode == 2
-    assert result.stderr == ("build.py: --only: unknown output 'epub' "
-                             "(choose from yaml,anki,cheatsheet,handouts, comma-separated)\n")
+    assert result.stderr == ("build.py: --only: unknown output 'epub' (choose from "
+                             "yaml,anki,cheatsheet,handouts,preview, comma-separated)\n")
     result = _cli("--source", str(GOLDEN), "--out", str(tmp_path), "--only", "handout",
                   "--lock", str(tmp_path / "lock"))
     assert result.returncode == 2

@@ -7,7 +7,7 @@ from pathlib import Path
 NOTES = ("### What is a convolution?\nA sliding filter.\n\n"
          "### What is dropout?\nRandom zeroing of units during training.\n\n"
          "### What is weight decay?\nAn L2 penalty on the weights.\n")
-ALL = ("yaml", "anki", "cheatsheet", "handouts")
+ALL = ("yaml", "anki", "cheatsheet", "handouts", "preview")
 
 
 def _state(out: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -25,7 +25,8 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     out = project_config.output
     before = _state(out)
     assert sorted(before) == ["cheatsheet.pdf", "deck.apkg", "handouts/cnn-vision.pdf",
-                              "handouts/regularization.pdf", "notes.yaml", "report.txt"]
+                              "handouts/regularization.pdf", "notes.yaml", "preview.html",
+                              "report.txt"]
 
     again = run(notes, outputs=ALL)
     assert _state(out).keys() == before.keys()
@@ -38,8 +39,31 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     after = _state(out)
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/regularization.pdf",
-                       "notes.yaml", "report.txt"]
+                       "notes.yaml", "preview.html", "report.txt"]
 
+
+def test_an_edit_renders_only_the_edited_cards_html(tmp_path: Path, run, monkeypatch) -> None:
+    from studypack import markup
+
+    rendered: list[str] = []
+    fresh = markup.to_html
+    monkeypatch.setattr(markup, "to_html", lambda text, *args: rendered.append(text)
+                        or fresh(text, *args))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(NOTES + "\n### What shows the curve?\n![curve](curve.png)\n")
+    (notes / "curve.png").write_bytes(b"\x89PNG first")
+    first = run(notes, outputs=("anki", "preview"))
+    assert len(rendered) == 2 * len(first.pack.cards)  # once each, for the deck and the page
+    rendered.clear()
+    (notes / "a.md").write_text(NOTES.replace("Random zeroing", "Randomly zeroing")
+                                + "\n### What shows the curve?\n![curve](curve.png)\n")
+    run(notes, outputs=("anki", "preview"))
+    assert rendered == ["What is dropout?", "Randomly zeroing of units during training."]
+    rendered.clear()
+    (notes / "curve.png").write_bytes(b"\x89PNG second")  # an image's bytes are content too
+    run(notes, outputs=("anki", "preview"))
+    assert rendered == ["What shows the curve?", "![curve](curve.png)"]
 
 
 def test_unchanged_inputs_reuse_the_plan_and_any_change_reads_again(tmp_path: Path, run,

@@ -47,7 +47,8 @@ def test_the_printed_next_steps_build_the_project(tmp_path: Path) -> None:
                        .groups())
     assert found == cards and summary.endswith("none skipped; 0 errors, 0 warnings")
     out = tmp_path / "my notes" / "output"
-    assert {p.name for p in out.iterdir()} >= {"notes.yaml", "deck.apkg", "cheatsheet.pdf"}
+    assert {p.name for p in out.iterdir()} >= {"notes.yaml", "deck.apkg", "cheatsheet.pdf",
+                                               "preview.html"}
     assert len(list((out / "handouts").glob("*.pdf"))) == 4
     # The same project, built again from any other folder: nothing changed.
     (tmp_path / "elsewhere").mkdir()

@@ -43,11 +43,15 @@ READERS: dict[str, ModuleType] = {
 
 def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | None, float]:
     """The dialect for a file and how sure we are: front matter, config globs, then detection."""
+    return _choose(source, overrides, split_lines(source.text), _evidence)
+
+
+def _choose(source: Source, overrides: dict[str, str], lines: list[Line],
+            detect: sections.Detect) -> tuple[str | None, float]:
     forced = _forced(source, overrides)
     if forced:
         return forced, 1.0
-    lines = split_lines(source.text)
-    evidence = _evidence(lines)
+    evidence = detect(lines)
     best = max(evidence, key=lambda name: evidence[name])
     total = sum(evidence.values())
     if evidence[best] == 0:
@@ -61,7 +65,9 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     Detection works per section too: a file that mixes shapes is read a run of sections at a
     time, each by its own reader, and its Document lists which reader read which lines.
     """
-    dialect, confidence = choose_dialect(source, overrides)
+    lines = split_lines(source.text)
+    evidence = _SectionEvidence()
+    dialect, confidence = _choose(source, overrides, lines, evidence)
     diagnostics = list(source.diagnostics)
     if dialect is None:
         diagnostics.append(Diagnostic(source.rel, None, "warning",
@@ -71,17 +77,16 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         diagnostics.append(Diagnostic(source.rel, None, "error",
                                       f"unknown dialect '{dialect}' (known: {', '.join(READERS)})"))
         return Document(source.rel, dialect, 0.0, (), source.front_matter, tuple(diagnostics))
-    lines = split_lines(source.text)
     fence = unclosed_fence(lines)
     if fence:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
-    runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, _evidence)
+    runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, evidence)
     diagnostics += [
         Diagnostic(source.rel, line, "warning",
                    f"this section also holds {other} questions, which the {reader} reader does not "
                    f"read; put a heading between the two shapes")
-        for line, other, reader in sections.overlooked(lines, runs, _evidence)
+        for line, other, reader in sections.overlooked(lines, runs, evidence)
     ]
     if len(runs) <= 1:
         items, found = READERS[dialect].read(lines, source.rel)
@@ -116,6 +121,22 @@ def _forced(source: Source, overrides: dict[str, str]) -> str | None:
 
 def _evidence(lines: list[Line]) -> dict[str, int]:
     return {name: reader.detect(lines) for name, reader in READERS.items()}
+
+
+class _SectionEvidence:
+    """Every reader's evidence per section of one file, worked out once per section.
+
+    Planning the runs and looking for overlooked shapes ask about the same sections.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, int], dict[str, int]] = {}
+
+    def __call__(self, lines: list[Line]) -> dict[str, int]:
+        key = (lines[0].number, len(lines)) if lines else (0, 0)
+        if key not in self._seen:
+            self._seen[key] = _evidence(lines)
+        return self._seen[key]
 
 
 def _embedded(items: list[RawItem], source: Source) -> tuple[RawItem, ...]:

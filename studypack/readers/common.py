@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from studypack.sources import FENCE
 
@@ -57,6 +58,14 @@ class Line:
         """Leading spaces (tabs were expanded when the file was read)."""
         return len(self.text) - len(self.text.lstrip(" "))
 
+    @cached_property
+    def heading(self) -> tuple[int, str] | None:
+        """(level, title) when the line is an ATX heading outside code; every reader asks."""
+        if self.in_code:
+            return None
+        match = HEADING.match(self.text)
+        return (len(match.group(1)), match.group(2).strip()) if match else None
+
 
 def split_lines(text: str) -> list[Line]:
     """Number the lines and mark those inside fenced code blocks."""
@@ -97,10 +106,7 @@ def _closes(marker: re.Match[str], fence: str, text: str) -> bool:
 
 def heading(line: Line) -> tuple[int, str] | None:
     """(level, title) when the line is an ATX heading outside code."""
-    if line.in_code:
-        return None
-    match = HEADING.match(line.text)
-    return (len(match.group(1)), match.group(2).strip()) if match else None
+    return line.heading
 
 
 def block_text(lines: list[Line]) -> str:
@@ -109,6 +115,7 @@ def block_text(lines: list[Line]) -> str:
     return text.strip("\n")
 
 
+@lru_cache(maxsize=65536)  # the readers ask about the same lines while detecting and reading
 def plain(text: str) -> str:
     """The text without Markdown emphasis, links and numbering, lower-cased, for cue checks."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
@@ -118,6 +125,7 @@ def plain(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+@lru_cache(maxsize=65536)
 def is_question_like(text: str) -> bool:
     """True when a line reads as a question: a '?', an interrogative opener or an 'A vs B'."""
     words = plain(text)

@@ -64,7 +64,7 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
 
 def _inline(line: Line) -> tuple[str, str] | None:
     """(front, back) of a one-line card."""
-    if line.in_code or heading(line):
+    if "::" not in line.text or line.in_code or heading(line):
         return None
     text = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line.text)
     match = _INLINE.search(text)

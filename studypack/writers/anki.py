@@ -17,6 +17,7 @@ from studypack import images, markup
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack
 from studypack.writers import TEMPLATES, template_env, write_atomic
+from studypack.writers.rendered import Fields, RenderedCards
 
 GUID_NAMESPACE = "studypack"
 FIELDS = ("Question", "Answer", "Topic", "Difficulty", "Source", "Id")
@@ -35,6 +36,7 @@ class DeckContext:
     roots: tuple[Path, ...]  # the notes folders; images are read only from under them
     media_dir: Path  # where rendered formulas are cached
     modified: dict[str, int]  # card id -> when its content last changed
+    rendered: RenderedCards | None = None  # fields rendered by earlier builds, if kept
 
 
 class _Note(genanki.Note):
@@ -96,15 +98,25 @@ def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, P
     """The note's field values as HTML; collects the media they use and any problems."""
     note = images.note_file(card.source.path, context.roots)
     resolve = images.image_resolver(note, context.roots)
-    html = []
-    for text in (card.question, card.answer):
-        rendered = markup.to_html(text, resolve, context.media_dir)
-        media.update(rendered.media)
-        problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
-                     for p in rendered.problems]
-        html.append(rendered.html)
+    kept = context.rendered
+    if kept is None:
+        fields = _render(card, resolve, context.media_dir)
+    else:
+        fields = kept.get(kept.key(card.question, card.answer, note, resolve),
+                          lambda: _render(card, resolve, context.media_dir))
+    media.update(fields.media)
+    problems += [Diagnostic(card.source.path, card.source.line, "warning", p)
+                 for p in fields.problems]
     source = f"{card.source.path}:{card.source.line}"
-    return [*html, topic, card.difficulty or "", source, card.id]
+    return [fields.question, fields.answer, topic, card.difficulty or "", source, card.id]
+
+
+def _render(card: Card, resolve: images.ImageResolver, media_dir: Path) -> Fields:
+    question = markup.to_html(card.question, resolve, media_dir)
+    answer = markup.to_html(card.answer, resolve, media_dir)
+    return Fields(question.html, answer.html,
+                  tuple(sorted({**question.media, **answer.media}.items())),
+                  (*question.problems, *answer.problems))
 
 
 def _tags(card: Card) -> list[str]:
