@@ -1,80 +1,159 @@
-"""The command line: options, one build or check, the report, and the exit code."""
+"""The command line: options, one build, check, watch or init, the report, and the exit code."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from studypack import progress, summary
-from studypack.config import OUTPUTS, load_config
-from studypack.errors import ExitCode, StudypackError
+from studypack.config import OUTPUTS, Config, load_config
+from studypack.errors import ConfigError, ExitCode, StudypackError
+from studypack.init import init
 from studypack.pipeline import build
+from studypack.report import Report
+from studypack.watch import watch
+
+Options = argparse._ActionsContainer  # a parser, or a group of its options
+
+DESCRIPTION = """\
+Turn Markdown study notes into study material: output/notes.yaml (every card as checked data),
+an Anki deck (output/deck.apkg), a cheat sheet (output/cheatsheet.pdf), one handout per topic
+(output/handouts/) and a page to browse every card (output/preview.html). Settings come from
+config.yaml in the current folder (or --config FILE); the options below override them for one
+run."""
+
+EPILOG = """\
+examples:
+  python build.py init ~/biology        start a project with an example of every note shape
+  cd ~/biology && python /path/to/build.py
+                                        build it: run build.py from the project's folder
+  python build.py --config ~/biology/config.yaml
+                                        the same from any folder
+  python build.py --watch               build, then rebuild on every save (Ctrl-C stops)
+  python build.py --only anki           only the Anki deck (notes.yaml is always written)
+  python build.py --source extra.md --out /tmp/try
+                                        try one note file without touching output/
+  python build.py check --format json   every problem, for an editor or CI
+  python build.py --from output/notes.yaml --only cheatsheet
+                                        print from a notes.yaml you checked or edited
+
+exit codes:
+    0  done (warnings are listed in the report)
+    1  done, but the notes have errors (or warnings, with --strict)
+    2  wrong command-line use, or init refused to write over a project
+    3  config.yaml cannot be read or has invalid settings
+    4  a notes folder or file is missing, or holds no notes
+    5  the notes.yaml given to --from is malformed
+    6  an output cannot be written
+  130  stopped with Ctrl-C (--watch stops with 0)
+
+Build and check print path:line for every problem, and the report (also in
+output/report.txt) lists what each file gave."""
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    """The command-line options, each with its help."""
-    parser = argparse.ArgumentParser(
-        prog="build.py",
-        description="Turn Markdown study notes into study material: output/notes.yaml (the "
-                    "checked intermediate), an Anki deck, a cheat sheet, handouts and a "
-                    "preview page to browse them all.",
-    )
-    parser.add_argument("command", nargs="?", choices=("build", "check"), default="build",
-                        help="build (the default) writes every output; check reads and checks "
-                             "the notes, prints every problem as path:line: level: message, "
-                             "and writes nothing")
-    parser.add_argument("--check", action="store_true", help="same as the check command")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="how check prints its problems (json: for editors and CI)")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="settings file (default: config.yaml in the current folder, if any)")
-    parser.add_argument("--source", type=Path, action="append", metavar="PATH",
-                        help="a notes folder or a single note file; repeat for several "
-                             "(default: 'sources' in the config)")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="folder for everything generated (default: output/)")
-    parser.add_argument("--only", metavar="LIST",
-                        help=f"comma-separated outputs to build, from: {','.join(OUTPUTS)}")
-    parser.add_argument("--from", dest="from_yaml", type=Path, metavar="NOTES_YAML",
-                        help="start from an existing notes.yaml instead of reading notes")
-    parser.add_argument("--lock", type=Path, metavar="FILE",
-                        help="lock file that keeps card ids stable (default: studypack.lock "
-                             "beside the config; never inside a notes folder)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 1 when there are warnings, not only errors")
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="no progress and no summary: print only warnings and errors (the "
-                             "full report is still written to output/report.txt)")
+    """The command-line options, each with its help; no command means build."""
+    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    _input_options(parser.add_argument_group("build and check"))
+    _build_options(parser.add_argument_group("build only"))
+    checking = parser.add_argument_group("check only")
+    checking.add_argument("--check", action="store_true", help="same as the check command")
+    _check_options(checking)
+    commands = parser.add_subparsers(
+        dest="command", title="commands", metavar="[COMMAND]",
+        description="build runs when no command is given. Each command has its own help,\n"
+                    "e.g. build.py init --help")
+    # Options are accepted after the command too; unset there, they keep the values before it.
+    build = commands.add_parser(
+        "build", help="read the notes and write the outputs (the default)",
+        description="Read every note, check it, and write output/notes.yaml and the outputs "
+                    "config.yaml names (`outputs:`). Outputs whose inputs did not change are "
+                    "kept as they are.")
+    _input_options(build, after_command=True)
+    _build_options(build, after_command=True)
+    check = commands.add_parser(
+        "check", help="print every problem in the notes as path:line: level: message; "
+                      "write nothing",
+        description="Read every note and render every card in memory; print each problem as "
+                    "path:line: level: message, then a count. Nothing is written.")
+    _input_options(check, after_command=True)
+    _check_options(check, after_command=True)
+    init = commands.add_parser(
+        "init", help="create a new notes project in DIR, with an example note of each shape",
+        description="Create DIR (if missing) with a commented config.yaml, a notes/ folder "
+                    "holding one short example note for each note shape studypack reads, and "
+                    "a .gitignore for output/; then print the commands that build it.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="folder for the new project")
+    init.add_argument("--force", action="store_true",
+                      help="write the example files even if DIR already has config.yaml or "
+                           "notes (files with the same names are overwritten; nothing is "
+                           "deleted)")
     return parser.parse_args(argv)
 
 
+def _input_options(parser: Options, after_command: bool = False) -> None:
+    """Where the settings, notes, outputs and lock are: for build and check."""
+    default, flag = (argparse.SUPPRESS,) * 2 if after_command else (None, False)
+    parser.add_argument("--config", type=Path, metavar="FILE", default=default,
+                        help="settings file; paths in it are relative to it (default: "
+                             "config.yaml in the current folder, if there is one)")
+    parser.add_argument("--source", type=Path, action="append", metavar="PATH", default=default,
+                        help="a notes folder or a single note file instead of `sources:` in "
+                             "the config; repeat for several")
+    parser.add_argument("--out", type=Path, metavar="DIR", default=default,
+                        help="folder for everything generated (default: `output:` in the "
+                             "config, or output/)")
+    parser.add_argument("--lock", type=Path, metavar="FILE", default=default,
+                        help="lock file that keeps card ids stable (default: `lock:` in the "
+                             "config, or studypack.lock beside it; never inside a notes folder)")
+    parser.add_argument("--strict", action="store_true", default=flag,
+                        help="exit with status 1 when there are warnings, not only errors")
+
+
+def _build_options(parser: Options, after_command: bool = False) -> None:
+    default, flag = (argparse.SUPPRESS,) * 2 if after_command else (None, False)
+    parser.add_argument("--only", metavar="LIST", default=default,
+                        help=f"comma-separated outputs to build, from: {','.join(OUTPUTS)} "
+                             "(default: `outputs:` in the config)")
+    parser.add_argument("--from", dest="from_yaml", type=Path, metavar="NOTES_YAML",
+                        default=default,
+                        help="start from an existing notes.yaml instead of reading the notes")
+    parser.add_argument("--watch", action="store_true", default=flag,
+                        help="build, then rebuild after every save to the notes or config.yaml, "
+                             "one line per build, until Ctrl-C")
+    parser.add_argument("--quiet", "-q", action="store_true", default=flag,
+                        help="no progress and no summary: print only warnings and errors (the "
+                             "full report is still written to output/report.txt)")
+
+
+def _check_options(parser: Options, after_command: bool = False) -> None:
+    parser.add_argument("--format", choices=("text", "json"),
+                        default=argparse.SUPPRESS if after_command else "text",
+                        help="how check prints its problems (json: for editors and CI)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one build and return the process exit code."""
+    """Run the command and return the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     # A build makes hundreds of thousands of small objects that live until it ends; collecting
     # every 700 allocations spent a fifth of the time on them at 10,000 cards.
     gc.set_threshold(100_000, 20, 20)
     try:
-        config_path = args.config or (Path("config.yaml") if Path("config.yaml").exists()
-                                      else None)
-        config = load_config(config_path)
-        if args.source:
-            config = replace(config, sources=tuple(p.resolve() for p in args.source))
-        if args.out:
-            config = replace(config, output=args.out.resolve())
-        if args.lock:
-            config = replace(config, lock=args.lock.resolve())
-        only = None
-        if args.only:
-            only = tuple(name.strip() for name in args.only.split(",") if name.strip())
-            unknown = [name for name in only if name not in OUTPUTS]
-            if unknown:
-                print(f"build.py: --only: unknown output {unknown[0]!r} "
-                      f"(choose from {','.join(OUTPUTS)})", file=sys.stderr)
-                return ExitCode.USAGE
+        if args.command == "init":
+            print(init(args.dir, force=args.force), end="")
+            return ExitCode.OK
+        only = _only(args.only)
+        if args.watch and (args.check or args.from_yaml):
+            return _usage("--watch rebuilds from the notes; it cannot be used with "
+                          + ("check" if args.check else "--from"))
+        if args.watch:
+            return watch(lambda: settings(args), _config_file(args), only)
+        config = settings(args)
         if args.command == "check" or args.check:
             from studypack.check import as_json, as_text, check  # renders cards: heavier imports
 
@@ -84,9 +163,72 @@ def main(argv: list[str] | None = None) -> int:
             with progress.display(sys.stderr, quiet=args.quiet) as shown:
                 report = build(config, only=only, from_yaml=args.from_yaml, progress=shown)
             summary.show(report, sys.stdout, quiet=args.quiet)
+            if not args.from_yaml and not any(doc.items for doc in report.documents):
+                print(f"note: {no_cards(report)}", file=sys.stderr)
+    except _Usage as error:
+        return _usage(str(error))
     except StudypackError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("build.py: interrupted; the outputs in place are those of the last finished build",
+              file=sys.stderr)
+        return ExitCode.INTERRUPTED
     if report.count("error") or ((args.strict or config.strict) and report.count("warning")):
         return ExitCode.DIAGNOSTICS
     return ExitCode.OK
+
+
+class _Usage(Exception):
+    """A wrong option value, printed the way argparse prints its own."""
+
+
+def _usage(message: str) -> int:
+    print(f"build.py: {message}", file=sys.stderr)
+    return ExitCode.USAGE
+
+
+def _only(value: str | None) -> tuple[str, ...] | None:
+    if not value:
+        return None
+    only = tuple(name.strip() for name in value.split(",") if name.strip())
+    for name in only:
+        if name not in OUTPUTS:
+            close = difflib.get_close_matches(name, OUTPUTS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise _Usage(f"--only: unknown output {name!r} ({hint}choose from "
+                         f"{','.join(OUTPUTS)}, comma-separated)")
+    return only
+
+
+def _config_file(args: argparse.Namespace) -> Path | None:
+    """The settings file this run reads, if any."""
+    if args.config:
+        return args.config
+    return Path("config.yaml") if Path("config.yaml").exists() else None
+
+
+def settings(args: argparse.Namespace) -> Config:
+    """config.yaml as it is on disk now, with the command line's options applied."""
+    path = _config_file(args)
+    if path is None and not args.source and not args.from_yaml \
+            and not Path("source_notes").exists():
+        raise ConfigError(f"no config.yaml in {Path.cwd()}; run build.py in your notes "
+                          "project's folder, or give --config FILE or --source DIR; "
+                          "`build.py init DIR` creates a new project")
+    config = load_config(path)
+    if args.source:
+        config = replace(config, sources=tuple(p.resolve() for p in args.source))
+    if args.out:
+        config = replace(config, output=args.out.resolve())
+    if args.lock:
+        config = replace(config, lock=args.lock.resolve())
+    return config
+
+
+def no_cards(report: Report) -> str:
+    """Why a build found no questions, and what to do about it."""
+    files = len(report.documents)
+    return (f"no cards: none of the {files} note files holds questions in a shape studypack "
+            "reads (see the warnings above); `build.py init DIR` writes an example of each shape, "
+            "and `dialect:` in a note's front matter names its shape")

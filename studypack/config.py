@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -76,32 +78,62 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config(sources=(Path("source_notes").resolve(),), output=Path("output").resolve(),
                       lock=Path("studypack.lock").resolve(), base=Path.cwd())
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; give the settings file in it, e.g. "
+                          f"--config {path / 'config.yaml'}")
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER)
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.load(text, Loader=FAST_LOADER)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; check the path, or create a project with "
+                          "`build.py init DIR`") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
-    return parse_config(raw or {}, path)
+        raise ConfigError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}; check "
+                          "the indentation, colons and brackets on that line and the one above"
+                          ) from None
+    return parse_config(raw or {}, path, key_lines(yaml.compose(text, Loader=FAST_LOADER)))
 
 
-def parse_config(raw: Any, path: Path) -> Config:
-    """Turn parsed YAML into a Config, collecting every problem before failing."""
+def key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:
+    """The line of every setting, named as problems name them: `cheatsheet.columns`, `topics[0]`."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = f"{prefix}.{key.value}" if prefix else str(key.value)
+            lines[name] = key.start_mark.line + 1
+            lines.update(key_lines(value, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            lines[f"{prefix}[{index}]"] = value.start_mark.line + 1
+            lines.update(key_lines(value, f"{prefix}[{index}]"))
+    return lines
+
+
+def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> Config:
+    """Turn parsed YAML into a Config, collecting every problem before failing.
+
+    `lines` (from key_lines) lets each problem name the line of its setting.
+    """
     problems: list[str] = []
     base = path.resolve().parent
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: must be a mapping of settings")
+        raise ConfigError(f"{path}: must be a mapping of settings, one `name: value` a line")
     known = {f.name for f in fields(Config)} - {"base"}
-    problems += [f"{key}: unknown setting (known: {', '.join(sorted(known))})"
+    problems += [f"{key}: unknown setting; {_suggest(str(key), known)}"
                  for key in sorted(set(raw) - known, key=str)]
 
     def get(key: str, kind: type | tuple[type, ...], default: Any) -> Any:
         value = raw.get(key, default)
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
             names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
-            problems.append(f"{key}: must be {names}, not {type(value).__name__}")
+            example = " (`[a, b]`, or one `- item` a line below it)" if kind is list else ""
+            problems.append(f"{key}: must be {names}, not {type(value).__name__}{example}")
             return default
         return value
 
@@ -131,8 +163,41 @@ def parse_config(raw: Any, path: Path) -> Config:
         base=base,
     )
     if problems:
-        raise ConfigError("\n".join(f"{path}: {problem}" for problem in problems))
+        raise ConfigError("\n".join(f"{_where(path, problem, lines or {})}: {problem}"
+                                    for problem in problems))
     return config
+
+
+def _unknown(where: str, raw: dict, known: tuple[str, ...]) -> list[str]:
+    """A problem for each key of a nested setting that is not one of `known`."""
+    problems = []
+    for key in sorted(set(raw) - set(known), key=str):
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"known: {', '.join(known)}"
+        problems.append(f"{where}.{key}: unknown key; {hint}")
+    return problems
+
+
+def _suggest(key: str, known: set[str]) -> str:
+    """The fix for an unknown setting: the one meant, where it belongs, or the list."""
+    for section, kind in (("cheatsheet", Cheatsheet), ("duplicates", Duplicates)):
+        if key in {f.name for f in fields(kind)}:
+            return f"it belongs under `{section}:`"
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"known settings: {', '.join(sorted(known))}"
+
+
+def _where(path: Path, problem: str, lines: dict[str, int]) -> str:
+    """path:line of the setting a problem names, or of the nearest setting around it."""
+    name = problem.partition(": ")[0]
+    while name not in lines:
+        shorter = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", name)
+        if shorter == name:
+            return str(path)
+        name = shorter
+    return f"{path}:{lines[name]}"
 
 
 def _topic(entry: Any, index: int, problems: list[str]) -> TopicRule:
@@ -140,8 +205,7 @@ def _topic(entry: Any, index: int, problems: list[str]) -> TopicRule:
     if not isinstance(entry, dict):
         problems.append(f"{where}: must be a mapping with slug, title, sections, words")
         return TopicRule(f"topic-{index}", f"Topic {index}")
-    problems += [f"{where}: unknown key '{key}' (known: slug, title, sections, words)"
-                 for key in sorted(set(entry) - {"slug", "title", "sections", "words"}, key=str)]
+    problems += _unknown(where, entry, ("slug", "title", "sections", "words"))
     slug = entry.get("slug")
     if not isinstance(slug, str) or not slug.replace("-", "").isalnum() or slug != slug.lower():
         problems.append(f"{where}.slug: must be lower-case letters, digits and '-', like 'cnn'")
@@ -171,15 +235,12 @@ def _cheatsheet(raw: dict, problems: list[str]) -> Cheatsheet:
                             if kind is not str else f"cheatsheet.{f.name}: must be text")
             value = getattr(defaults, f.name)
         values[f.name] = kind(value)
-    problems += [f"cheatsheet: unknown key '{key}' (known: "
-                 f"{', '.join(f.name for f in fields(Cheatsheet))})"
-                 for key in sorted(set(raw) - {f.name for f in fields(Cheatsheet)}, key=str)]
+    problems += _unknown("cheatsheet", raw, tuple(f.name for f in fields(Cheatsheet)))
     return Cheatsheet(**values)
 
 
 def _duplicates(raw: dict, problems: list[str]) -> Duplicates:
-    problems += [f"duplicates: unknown key '{key}' (known: policy, similarity, keep_separate)"
-                 for key in sorted(set(raw) - {"policy", "similarity", "keep_separate"}, key=str)]
+    problems += _unknown("duplicates", raw, ("policy", "similarity", "keep_separate"))
     policy = raw.get("policy", "merge")
     if policy not in DUPLICATE_POLICIES:
         problems.append(f"duplicates.policy: '{policy}' is not one of "

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     SOURCE = 4
     INTERMEDIATE = 5
     OUTPUT = 6
+    INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 class StudypackError(Exception):

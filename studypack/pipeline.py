@@ -235,8 +235,10 @@ def discover(config: Config) -> list[tuple[Path, Path, str]]:
     """Every note file under the configured sources; at least one."""
     found = sources.discover(list(config.sources), skip=config.output)
     if not found:
-        raise SourceError("no note files (.md, .markdown, .txt, .yaml) in "
-                          + ", ".join(str(s) for s in config.sources))
+        raise SourceError(f"no note files ({', '.join(sources.NOTE_SUFFIXES)}) in "
+                          + ", ".join(str(s) for s in config.sources)
+                          + "; add notes there, or point `sources:` in config.yaml (or --source) "
+                          "at your notes; `build.py init DIR` makes an example project")
     return found
 
 
@@ -289,8 +291,9 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progr
 def _check_lock_location(config: Config) -> None:
     for folder in config.sources:
         if folder.is_dir() and config.lock.resolve().is_relative_to(folder):
-            raise ConfigError(f"lock file {config.lock} must not be inside the notes folder "
-                              f"{folder}; put it beside config.yaml")
+            raise ConfigError(f"{config.lock}: the lock file must not be inside the notes "
+                              f"folder {folder}; set `lock:` in config.yaml (or --lock) to a "
+                              "file beside config.yaml, such as studypack.lock")
 
 
 def _write(stage: Stage, name: str, text: str) -> str:

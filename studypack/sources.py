@@ -76,7 +76,8 @@ def discover(paths: list[Path], skip: Path | None = None) -> list[tuple[Path, Pa
     found: list[tuple[Path, Path, str]] = []
     for given in paths:
         if not given.exists():
-            raise SourceError(f"{given}: no such file or folder")
+            raise SourceError(f"{given}: no such file or folder; create it, or point "
+                              "`sources:` in config.yaml (or --source) at your notes")
         if given.is_file():
             found.append((given.resolve(), given.resolve().parent, given.name))
             continue

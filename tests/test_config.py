@@ -25,10 +25,23 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(path)
     lines = str(error.value).split("\n")
-    assert all(line.startswith(f"{path}: ") for line in lines)
-    assert [line.split(": ", 2)[1] for line in lines] == [
-        "titel", "sources", "outputs", "topics[0]", "topics[0].slug", "duplicates.policy",
-        "duplicates.similarity"]
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        [f"{path}:1", "titel"], [f"{path}:2", "sources"], [f"{path}:3", "outputs"],
+        [f"{path}:6", "topics[0].colour"], [f"{path}:6", "topics[0].slug"],
+        [f"{path}:4", "duplicates.policy"], [f"{path}:4", "duplicates.similarity"]]
+
+
+def test_unknown_settings_say_which_was_meant(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("title: x\nsoruces: [notes]\ncheatsheet:\n  paper: A4\n  colums: 4\n"
+                    "columns: 3\nfavourite: blue\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    lines = str(error.value).split("\n")
+    assert lines[0] == f"{path}:6: columns: unknown setting; it belongs under `cheatsheet:`"
+    assert lines[1].startswith(f"{path}:7: favourite: unknown setting; known settings: ")
+    assert lines[2] == f"{path}:2: soruces: unknown setting; did you mean `sources`?"
+    assert lines[3] == f"{path}:5: cheatsheet.colums: unknown key; did you mean `columns`?"
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -210,7 +211,8 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     try:
         with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
                                  mp_context=multiprocessing.get_context(
-                                     "fork" if stable else "spawn")) as pool:
+                                     "fork" if stable else "spawn"),
+                                 initializer=_leave_interrupts_to_the_build) as pool:
             # Longest first, so one big document does not start last.
             order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
             futures = {pool.submit(_run, (pack, jobs[i], context)): i for i in order}
@@ -226,6 +228,11 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
             del os.environ["PYTHONHASHSEED"]
         else:
             os.environ["PYTHONHASHSEED"] = previous
+
+
+def _leave_interrupts_to_the_build() -> None:
+    """Ctrl-C reaches every process of the terminal: only the build itself should stop on it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(pack: Pack, job: PdfJob) -> int:

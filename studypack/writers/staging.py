@@ -66,7 +66,9 @@ def staged(output: Path) -> Iterator[Stage]:
         shutil.rmtree(stage.root, ignore_errors=True)
         stage.root.mkdir(parents=True)
     except OSError as error:
-        raise OutputError(f"{output}: cannot write: {error.strerror}") from None
+        raise OutputError(f"{output}: cannot write: {error.strerror}; make it writable or "
+                          "choose another output folder (`output:` in config.yaml, or --out)"
+                          ) from None
     try:
         yield stage
     except BaseException:
