@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test lint lock clean system-deps test-system-deps bench
+.PHONY: build test lint lock clean system-deps test-system-deps bench pictures
 
 build: system-deps $(VENV)/.stamp-runtime
 	$(PY) build.py
@@ -17,6 +17,11 @@ test: test-system-deps $(VENV)/.stamp-dev
 # make bench BENCH_ARGS="--sizes 300 --repeat 1"   (see bench/run.py --help)
 bench: system-deps $(VENV)/.stamp-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Remake the README's pictures in docs/images/ from source_notes/ (a build in a temporary
+# folder: output/ and studypack.lock are left alone). Needs Chromium and pdftoppm.
+pictures: test-system-deps $(VENV)/.stamp-dev
+	$(PY) scripts/make-pictures.py
 
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
