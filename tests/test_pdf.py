@@ -122,3 +122,21 @@ def test_nothing_is_fetched_from_the_network_or_outside_the_notes(tmp_path: Path
         assert "topsecret" not in _text(path)
     messages = [str(d) for d in report.diagnostics]
     assert any("a.md:1: warning: image '../secret.svg'" in m for m in messages)
+
+
+@pytest.mark.parametrize("answer", [
+    "Shrinking every weight towards zero at each step, $w \\leftarrow (1 - \\eta\\lambda) w - "
+    "\\eta \\nabla L$.",
+    "It is $a + b + c + d + e + f + g + h + i + j + k + l + m + n + o + p + q + r + s + t + u + "
+    "v + w$ in full.",
+    "Short words then one formula $x = y$ and a long tail of plain words to cut somewhere later.",
+])
+def test_a_key_line_is_never_cut_inside_a_formula(answer: str) -> None:
+    from studypack.model import Card, SourceRef
+    from studypack.writers.pdf import key_line
+
+    card = Card("c", "Q?", answer, None, (), SourceRef("a.md", 1))
+    for limit in range(10, len(answer) + 1):
+        line = key_line(card, limit)
+        assert line.count("$") % 2 == 0, (limit, line)
+        assert len(line.removesuffix(" …")) <= limit

@@ -97,11 +97,13 @@ def key_line(card: Card, limit: int) -> str:
     text = text[:end]
     if len(text) <= limit:
         return text
-    cut = limit
-    for a, b in spans:
-        if a < cut < b:
-            cut = a
-    cut = text.rfind(" ", 0, cut) if " " in text[:cut] else cut
+    def inside(index: int) -> bool:
+        return any(a < index < b for a, b in spans)
+
+    # The last space outside a formula, or the end of a formula, within the limit.
+    cuts = [i for i in range(limit) if text[i] == " " and not inside(i)]
+    cuts += [b for _, b in spans if b <= limit]
+    cut = max(cuts, default=next((a for a, b in spans if a < limit < b), limit))
     return text[:cut].rstrip(" ,;:") + " …"
 
 
