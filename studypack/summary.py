@@ -56,8 +56,7 @@ def summarize(report: Report) -> Summary:
     counts = [_count(report.count("error"), "error"), _count(report.count("warning"), "warning")]
     if report.count("info"):
         counts.append(_count(report.count("info"), "note"))
-    problems = sorted((d for d in report.diagnostics if d.level in ("error", "warning")),
-                      key=lambda d: (d.level != "error", d.path, d.line or 0, d.message))
+    problems = worst_first(report)
     hidden = len(problems) - SHOWN_PROBLEMS
     return Summary(
         headline=f"{pack.title}: {_count(len(pack.cards), 'card')} in "
@@ -152,6 +151,12 @@ def draw(summary: Summary, console: Console) -> None:
                                     f": {problem.message}"), soft_wrap=True)
     if summary.more:
         console.print(Text(summary.more, style="dim"))
+
+
+def worst_first(report: Report) -> list[Diagnostic]:
+    """The errors, then the warnings, each in file and line order."""
+    return sorted((d for d in report.diagnostics if d.level in ("error", "warning")),
+                  key=lambda d: (d.level != "error", d.path, d.line or 0, d.message))
 
 
 def one_line(report: Report) -> str:

@@ -19,7 +19,7 @@ from studypack.config import Config
 from studypack.errors import StudypackError
 from studypack.pipeline import REPORT_TXT, build
 from studypack.report import Report
-from studypack.summary import one_line
+from studypack.summary import one_line, worst_first
 
 # The watcher looks for changes this often (ms); the settings file is compared as often, as
 # editors often save it by replacing the file, which a watch on the file itself would miss.
@@ -109,8 +109,7 @@ def _finish_first() -> Iterator[None]:
 def line(report: Report, first: bool, report_txt: str) -> str:
     """One line: when, the build in brief (summary.one_line) and the first problem, if any."""
     text = f"{time.strftime('%H:%M:%S')} {'built' if first else 'rebuilt'}: {one_line(report)}"
-    problems = sorted((d for d in report.diagnostics if d.level in ("error", "warning")),
-                      key=lambda d: (d.level != "error", d.path, d.line or 0))
+    problems = worst_first(report)
     if problems:
         text += f" (first: {problems[0]}; all in {report_txt})"
     return text
