@@ -50,13 +50,21 @@ def find_groups(questions: list[str], similarity: int, exclude: set[int]) -> lis
             i = parent[i]
         return i
 
+    def join(i: int, j: int) -> None:
+        parent[max(root(i), root(j))] = min(root(i), root(j))
+
+    # The same words meet whatever they are: common words alone must not hide a repeat.
+    first_with: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if i not in exclude:
+            join(first_with.setdefault(key, i), i)
     for members in index.values():
         if len(members) > _BLOCK_LIMIT:
             continue
         for pos, i in enumerate(members):
             for j in members[pos + 1 :]:
                 if root(i) != root(j) and fuzz.ratio(keys[i], keys[j]) >= similarity:
-                    parent[max(root(i), root(j))] = min(root(i), root(j))
+                    join(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(questions)):
         groups[root(i)].append(i)

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from studypack import duplicates, identity
 from studypack.config import Config
@@ -65,19 +66,35 @@ class Result:
     added: tuple[str, ...]
     updated: tuple[str, ...]
     removed: tuple[str, ...]
+    prepared: Work  # what came before the lock was consulted: see `normalize`
 
 
-Step = Callable[[Work, Config, dict[str, LockEntry]], Work]
+PreparingStep = Callable[[Work, Config], Work]
+LockedStep = Callable[[Work, Config, dict[str, LockEntry]], Work]
 
 
 def normalize(documents: list[Document], config: Config, lock: dict[str, LockEntry],
-              now: int) -> Result:
-    """Apply every policy step in order and build the pack."""
-    work = Work(tuple(_draft(doc, item) for doc in documents for item in doc.items))
-    for step in STEPS:
+              now: int, prepared: Work | None = None) -> Result:
+    """Apply every policy step in order and build the pack.
+
+    `prepared` is what `prepare` made of the same documents and config, when that is known
+    already: then only the steps that consult the lock run.
+    """
+    if prepared is None:
+        prepared = prepare(documents, config)
+    work = prepared
+    for step in LOCKED_STEPS:
         work = step(work, config, lock)
-    pack = _pack(work, config)
-    return _with_lock(pack, work, lock, now)
+    return _with_lock(_pack(work, config), work, lock, now, prepared)
+
+
+def prepare(documents: list[Document], config: Config) -> Work:
+    """The steps that do not depend on the lock (a build that writes a new lock runs the rest
+    twice)."""
+    work = Work(tuple(_draft(doc, item) for doc in documents for item in doc.items))
+    for step in PREPARING_STEPS:
+        work = step(work, config)
+    return work
 
 
 def _draft(doc: Document, item: RawItem) -> Draft:
@@ -95,7 +112,7 @@ def _draft(doc: Document, item: RawItem) -> Draft:
     )
 
 
-def clean_questions(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
+def clean_questions(work: Work, config: Config) -> Work:
     """Strip numbering, difficulty markers and #tags from a question; put its stem above it."""
     drafts = []
     diagnostics = list(work.diagnostics)
@@ -128,7 +145,7 @@ def clean_questions(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
     return replace(work, drafts=tuple(drafts), diagnostics=tuple(diagnostics))
 
 
-def skip_unanswered(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
+def skip_unanswered(work: Work, config: Config) -> Work:
     """Questions with no answer are reported, not carded; an answer of only links is a warning."""
     keep, skipped, diagnostics = [], list(work.skipped), list(work.diagnostics)
     for draft in work.drafts:
@@ -145,7 +162,7 @@ def skip_unanswered(work: Work, config: Config, lock: dict[str, LockEntry]) -> W
                    diagnostics=tuple(diagnostics))
 
 
-def assign_topics(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
+def assign_topics(work: Work, config: Config) -> Work:
     """The note's own topic wins; otherwise the taxonomy rule whose words match best."""
     taxonomy = Taxonomy(config.topics)
     drafts = []
@@ -186,11 +203,21 @@ def assign_ids(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
                 drafts[index] = replace(draft, id=card_id)
             else:
                 pending.append((index, card_id))
+    # A question asked twice keeps the id it was told apart by, before any rewording is sought.
+    waiting = []
+    for index, card_id in pending:
+        draft = work.drafts[index]
+        placed = identity.derived_id(draft.question, str(draft.source))
+        if card_id in taken and placed in lock and placed not in taken:
+            taken.add(placed)
+            drafts[index] = replace(draft, id=placed)
+        else:
+            waiting.append((index, card_id))
     reworded = list(work.reworded)
     by_path: dict[str, dict[str, LockEntry]] = defaultdict(dict)
     for card_id, entry in lock.items():
         by_path[entry.path][card_id] = entry
-    for index, card_id in pending:
+    for index, card_id in waiting:
         draft = work.drafts[index]
         old = identity.find_reworded(draft.question, draft.source.path,
                                      by_path.get(draft.source.path, {}), taken)
@@ -212,9 +239,9 @@ def merge_duplicates(work: Work, config: Config, lock: dict[str, LockEntry]) -> 
     policy = config.duplicates
     if policy.policy == "keep-all":
         return work
-    groups = duplicates.find_groups([d.question for d in work.drafts], policy.similarity,
-                                    {i for i, d in enumerate(work.drafts)
-                                     if d.id in policy.keep_separate})
+    groups = _groups(tuple(d.question for d in work.drafts), policy.similarity,
+                     frozenset(i for i, d in enumerate(work.drafts)
+                               if d.id in policy.keep_separate))
     gone: set[int] = set()
     drafts = list(work.drafts)
     skipped = list(work.skipped)
@@ -231,6 +258,13 @@ def merge_duplicates(work: Work, config: Config, lock: dict[str, LockEntry]) -> 
                    skipped=tuple(skipped))
 
 
+@lru_cache(maxsize=1)
+def _groups(questions: tuple[str, ...], similarity: int,
+            separate: frozenset[int]) -> list[list[int]]:
+    """The duplicate groups; a build that writes a new lock asks twice for the same ones."""
+    return duplicates.find_groups(list(questions), similarity, set(separate))
+
+
 def _merged(group: list[Draft]) -> Draft:
     first = group[0]
     parts = [f"*{d.source.path}:{d.source.line}*\n\n{d.answer}" for d in group]
@@ -243,13 +277,8 @@ def _merged(group: list[Draft]) -> Draft:
     )
 
 
-STEPS: tuple[Step, ...] = (
-    clean_questions,
-    assign_topics,
-    skip_unanswered,
-    assign_ids,
-    merge_duplicates,
-)
+PREPARING_STEPS: tuple[PreparingStep, ...] = (clean_questions, assign_topics, skip_unanswered)
+LOCKED_STEPS: tuple[LockedStep, ...] = (assign_ids, merge_duplicates)
 
 
 def _pack(work: Work, config: Config) -> Pack:
@@ -264,7 +293,8 @@ def _pack(work: Work, config: Config) -> Pack:
     return Pack(config.title, topics, skipped)
 
 
-def _with_lock(pack: Pack, work: Work, lock: dict[str, LockEntry], now: int) -> Result:
+def _with_lock(pack: Pack, work: Work, lock: dict[str, LockEntry], now: int,
+               prepared: Work) -> Result:
     entries: dict[str, LockEntry] = {}
     added, updated = [], []
     topic_of = {card.id: topic.slug for topic in pack.topics for card in topic.cards}
@@ -281,4 +311,4 @@ def _with_lock(pack: Pack, work: Work, lock: dict[str, LockEntry], now: int) -> 
                                      digest, modified)
     removed = tuple(sorted(set(lock) - set(entries)))
     return Result(pack, work.diagnostics, work.reworded, entries, tuple(added), tuple(updated),
-                  removed)
+                  removed, prepared)

@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studypack import identity, intermediate, plan_cache, sources
 from studypack.config import Config
@@ -41,6 +42,9 @@ from studypack.report import Report, Step, render
 from studypack.writers import write_atomic
 from studypack.writers.staging import Stage, staged
 
+if TYPE_CHECKING:
+    from studypack.normalize import Work
+
 NOTES_YAML = "notes.yaml"
 REPORT_TXT = "report.txt"
 CACHE = ".cache"  # the last plan, output keys and rendered formulas; safe to delete
@@ -58,6 +62,8 @@ class Plan:
     key: str  # of everything it was made from
     # Seconds spent reading, normalizing and on the YAML round trip; empty when nothing was redone.
     seconds: dict[str, float] = field(default_factory=dict)
+    # What normalizing made before it read the lock; not kept in the plan cache.
+    prepared: Work | None = field(default=None, compare=False)
 
 
 def plan(config: Config, reuse: bool = False, progress: Progress = QUIET) -> Plan:
@@ -87,13 +93,16 @@ def _decide(documents: list[Document], config: Config, key: str,
             earlier: Plan | None = None) -> Plan:
     """Normalize what the readers found, against the lock as it is now.
 
-    When the pack comes out as in an `earlier` plan, its checked notes.yaml is reused.
+    An `earlier` plan of the same documents has just written the lock: its entries are the
+    lock, its lock-free steps are not redone, and while the pack comes out the same, its
+    checked notes.yaml is reused.
     """
     from studypack.normalize import normalize  # loaded only when the notes must be read
 
     started = time.perf_counter()
-    lock = identity.read_lock(config.lock)
-    result = normalize(documents, config, lock, _now())
+    lock = earlier.lock if earlier is not None else identity.read_lock(config.lock)
+    result = normalize(documents, config, lock, _now(),
+                       earlier.prepared if earlier is not None else None)
     normalized = time.perf_counter()
     if earlier is not None and result.pack == earlier.pack:
         notes_text, pack = earlier.notes_text, earlier.pack
@@ -107,7 +116,7 @@ def _decide(documents: list[Document], config: Config, key: str,
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
                     result.updated, result.removed)
-    return Plan(pack, notes_text, report, result.lock, lock_text, key, seconds)
+    return Plan(pack, notes_text, report, result.lock, lock_text, key, seconds, result.prepared)
 
 
 def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path | None = None,
@@ -144,7 +153,7 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
         # already), so running the build again with nothing changed reads nothing.
         following = _decide(list(planned.report.documents), config,
                             plan_cache.inputs_key(config, discover(config)), planned)
-    plan_cache.save(config.output / CACHE, following.key, following)
+    plan_cache.save(config.output / CACHE, following.key, replace(following, prepared=None))
     return replace(report, steps=(*steps, *made_steps), seconds=time.perf_counter() - started)
 
 

@@ -96,3 +96,27 @@ def test_keep_all_policy_keeps_duplicates(tmp_path: Path, project_config) -> Non
                      duplicates=Duplicates(policy="keep-all"))
     cards = build(config).pack.cards
     assert len(cards) == 2 and cards[0].id != cards[1].id
+
+
+def test_a_question_asked_twice_keeps_both_ids_without_a_rewording(tmp_path: Path,
+                                                                   project_config) -> None:
+    notes = _notes(tmp_path, **{"a.md": "### What is dropout?\nx\n### What is a stride?\ns\n"
+                                        "### What is dropout?\ny\n"})
+    config = replace(project_config, sources=(notes,),
+                     duplicates=Duplicates(policy="keep-all"))
+    first = build(config)
+    again = build(config)
+    assert [c.id for c in again.pack.cards] == [c.id for c in first.pack.cards]
+    assert again.reworded == () and again.added == again.updated == ()
+
+
+def test_a_repeat_made_of_common_words_still_merges(tmp_path: Path, run) -> None:
+    # Each word is in so many questions that none of them alone can bring the two together.
+    many = "".join(f"### How does attention scale with layer {n} width?\nx\n" for n in range(60))
+    repeat = "### How does attention scale with layer width?\n"
+    notes = _notes(tmp_path, **{"a.md": many + repeat + "first\n",
+                                "b.md": repeat + "second\n"})
+    report = run(notes)
+    (merged,) = [c for c in report.pack.cards if "first" in c.answer]
+    assert "first" in merged.answer and "second" in merged.answer
+    assert [s.reason for s in report.pack.skipped] == ["duplicate"]
