@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from studypack.model import DIFFICULTIES, SCHEMA_VERSION, Card, Pack, Skipped, S
 T = TypeVar("T")
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NOTES_YAML = "notes.yaml"
 
 
 class _Dumper(FAST_DUMPER):
@@ -30,6 +32,15 @@ _Dumper.add_representer(str, _str)
 
 def dump(pack: Pack) -> str:
     """The pack as YAML text with every key in a fixed order."""
+    return dump_checked(pack)[0]
+
+
+def dump_checked(pack: Pack) -> tuple[str, Pack]:
+    """The pack as YAML text, and the pack that text describes, as `load` would check it.
+
+    The check walks the very node tree the text is written from, so what a writer sees is
+    what notes.yaml says without parsing it again (a third of the YAML stage's time).
+    """
     data = {
         "schema_version": pack.schema_version,
         "title": pack.title,
@@ -39,8 +50,17 @@ def dump(pack: Pack) -> str:
         ],
         "skipped": [_skipped(s) for s in pack.skipped],
     }
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+    stream = io.StringIO()
+    dumper = _Dumper(stream, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=None)
+    try:
+        dumper.open()
+        node = dumper.represent_data(data)
+        dumper.serialize(node)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue(), _Checker(NOTES_YAML).pack(node)
 
 
 def _source(ref: SourceRef) -> dict[str, Any]:
@@ -112,7 +132,8 @@ class _Checker:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, node: yaml.Node, message: str) -> IntermediateError:
-        return IntermediateError(f"{self.path}:{node.start_mark.line + 1}: {message}")
+        where = f":{node.start_mark.line + 1}" if node.start_mark else ""  # none before writing
+        return IntermediateError(f"{self.path}{where}: {message}")
 
     def mapping(self, node: yaml.Node | None, what: str, required: set[str],
                 optional: set[str] = frozenset()) -> dict[str, yaml.Node]:

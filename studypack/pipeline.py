@@ -45,7 +45,7 @@ from studypack.writers.staging import Stage, staged
 if TYPE_CHECKING:
     from studypack.normalize import Work
 
-NOTES_YAML = "notes.yaml"
+NOTES_YAML = intermediate.NOTES_YAML
 REPORT_TXT = "report.txt"
 CACHE = ".cache"  # the last plan, output keys and rendered formulas; safe to delete
 
@@ -108,8 +108,7 @@ def _decide(documents: list[Document], config: Config, key: str,
         notes_text, pack = earlier.notes_text, earlier.pack
     else:
         # Writers see only what the intermediate says: round-trip through the YAML text.
-        notes_text = intermediate.dump(result.pack)
-        pack = intermediate.load(notes_text, NOTES_YAML)
+        notes_text, pack = intermediate.dump_checked(result.pack)
     same_lock = earlier is not None and result.lock == earlier.lock
     lock_text = earlier.lock_text if same_lock else identity.dump_lock(result.lock)
     seconds = {"normalize": normalized - started, "yaml": time.perf_counter() - normalized}

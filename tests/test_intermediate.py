@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studypack import intermediate
 from studypack.errors import IntermediateError
+from studypack.model import Card, Pack, Skipped, SourceRef, Topic
 from tests.conftest import GOLDEN
 
 
@@ -48,3 +51,22 @@ def test_duplicate_ids_are_refused() -> None:
         + card + card
     with pytest.raises(IntermediateError, match=r"notes.yaml:11: card id 'x' is used twice"):
         intermediate.load(text, "notes.yaml")
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(questions=st.lists(_TEXT, min_size=1, max_size=4),
+       answer=_TEXT.filter(str.strip), tag=_TEXT, path=_TEXT)
+def test_the_checked_pack_is_what_the_written_text_says(questions: list[str], answer: str,
+                                                        tag: str, path: str) -> None:
+    # A build checks the node tree it writes rather than parsing its own text again.
+    cards = tuple(Card(f"id{n}", q, answer + q, "hard" if n % 2 else None, (tag,),
+                       SourceRef(path, n + 1), summary=q or None)
+                  for n, q in enumerate(questions))
+    skipped = tuple(Skipped(q, "unanswered", SourceRef(path, 9), detail=q or None)
+                    for q in questions)
+    text, checked = intermediate.dump_checked(Pack(answer, (Topic("t", tag, cards),), skipped))
+    assert intermediate.load(text, "notes.yaml") == checked
+    assert checked.cards == cards and checked.skipped == skipped
