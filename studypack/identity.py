@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,11 @@ import yaml
 from rapidfuzz import fuzz
 
 from studypack.errors import ConfigError
-from studypack.intermediate import FAST_DUMPER, FAST_LOADER
+from studypack.intermediate import FAST_LOADER
 
-LOCK_VERSION = 1
+LOCK_VERSION = 2  # 1 was YAML; it is still read
+LOCK_ABOUT = ("studypack lock: remembers card ids across rewording and when each card last "
+              "changed. Commit it beside config.yaml; deleting it only loses that memory.")
 REWORDING_SIMILARITY = 75  # 0-100: how alike a reworded question must stay to keep its id
 
 
@@ -47,27 +50,35 @@ def read_lock(path: Path) -> dict[str, LockEntry]:
     if not path.exists():
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or {}
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:  # a version 1 lock, written as YAML
+            data = yaml.load(text, Loader=FAST_LOADER) or {}
         cards = data.get("cards") or {}
         return {
             str(card_id): LockEntry(str(e["path"]), str(e["question"]), str(e["hash"]),
                                     int(e["modified"]))
             for card_id, e in cards.items()
         }
-    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, KeyError, TypeError,
+            ValueError) as error:
         raise ConfigError(f"{path}: lock file is unreadable ({error.__class__.__name__}); "
                           "delete it to start afresh (card ids will be derived again)") from None
 
 
 def dump_lock(entries: dict[str, LockEntry]) -> str:
-    """The lock as YAML, sorted by id so it diffs cleanly."""
-    header = ("# studypack lock: remembers card ids across rewording and when each card last\n"
-              "# changed. Commit it beside config.yaml; deleting it only loses that memory.\n")
-    cards = {card_id: {"path": e.path, "question": e.question, "hash": e.hash,
-                       "modified": e.modified}
-             for card_id, e in sorted(entries.items())}
-    return header + yaml.dump({"version": LOCK_VERSION, "cards": cards}, Dumper=FAST_DUMPER,
-                              sort_keys=False, allow_unicode=True, width=100)
+    """The lock as JSON with one card per line, sorted by id, so it diffs a card at a time.
+
+    JSON rather than YAML: with ten thousand cards it is written and read in a tenth of the time.
+    """
+    cards = ",\n".join(
+        f"    {json.dumps(card_id)}: " + json.dumps(
+            {"path": e.path, "question": e.question, "hash": e.hash, "modified": e.modified},
+            ensure_ascii=False)
+        for card_id, e in sorted(entries.items()))
+    return (f'{{\n  "about": {json.dumps(LOCK_ABOUT)},\n  "version": {LOCK_VERSION},\n'
+            f'  "cards": {{\n{cards}\n  }}\n}}\n')
 
 
 def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
