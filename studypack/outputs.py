@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from studypack import images
+from studypack import images, sheet
 from studypack.config import Config
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -61,9 +61,16 @@ def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
                  for t in pack.topics]
         jobs.append(Job(DECK, "deck", _key("deck", pack.title, cards)))
     if "cheatsheet" in outputs:
-        layout = asdict(config.cheatsheet)
+        # Only what the sheet prints: an edit past an answer's key line leaves it as it is.
+        shown = sheet.sheet(pack, config.cheatsheet.summary_length)
+        boxes = [(title, [(item.question, item.key, item.difficulty, item.card.source.path,
+                           _images(item.question + "\n" + item.key, notes[item.card.source.path],
+                                   config.sources))
+                          for item in items]) for title, items in shown.topics]
+        panel = [(entry.tex, entry.label, entry.card.source.path) for entry in shown.panel]
         jobs.append(Job(CHEATSHEET, "cheatsheet",
-                        _key("cheatsheet", pack.title, layout, newest, everything), date=newest))
+                        _key("cheatsheet", pack.title, asdict(config.cheatsheet), newest, boxes,
+                             panel), date=newest))
     if "handouts" in outputs:
         for topic in pack.topics:
             date = _date(max((modified.get(c.id, 0) for c in topic.cards), default=0))
@@ -96,9 +103,15 @@ class Previous:
         return bool(entry) and entry["key"] == job.key and target.is_file() \
             and _file_hash(target) == entry["file"]
 
-    def problems(self, job: Job) -> list[Diagnostic]:
-        """The warnings the file had when it was made."""
-        return [Diagnostic(*p) for p in self.entries[job.path]["problems"]]
+    def problems(self, job: Job, pack: Pack) -> list[Diagnostic]:
+        """The warnings the file had when it was made, at the lines their cards are on now."""
+        where = {card.id: card.source for card in pack.cards}
+        found = []
+        for path, line, level, message, *card_id in self.entries[job.path]["problems"]:
+            source = where.get(card_id[0]) if card_id else None
+            found.append(Diagnostic(source.path, source.line, level, message) if source
+                         else Diagnostic(path, line, level, message))
+        return found
 
 
 def read_previous(cache_dir: Path) -> Previous:
@@ -110,14 +123,21 @@ def read_previous(cache_dir: Path) -> Previous:
     return Previous(entries if isinstance(entries, dict) else {})
 
 
-def record(cache_dir: Path, previous: Previous,
+def record(cache_dir: Path, pack: Pack, previous: Previous,
            made: dict[str, tuple[Job, list[Diagnostic]]]) -> None:
-    """Remember the key, file hash and warnings of every output this build made."""
+    """Remember the key, file hash and warnings of every output this build made.
+
+    A warning about a card keeps the card's id, so that it can name the card's line even
+    after lines above it moved (the cheat sheet does not depend on where its cards are).
+    """
     output = cache_dir.parent
     entries = dict(previous.entries)
+    card_at = {(card.source.path, card.source.line): card.id for card in pack.cards}
     for path, (job, problems) in made.items():
         entries[path] = {"key": job.key, "file": _file_hash(output / path),
-                         "problems": [[d.path, d.line, d.level, d.message] for d in problems]}
+                         "problems": [[d.path, d.line, d.level, d.message,
+                                       *filter(None, [card_at.get((d.path, d.line))])]
+                                      for d in problems]}
     entries = {path: entry for path, entry in sorted(entries.items())
                if (output / path).is_file()}
     if entries == previous.entries:
@@ -142,13 +162,19 @@ def _key(*parts: object) -> str:
 
 def _card_digest(card: Card, note: Path, roots: tuple[Path, ...]) -> str:
     """The card's content and the bytes of every image it shows."""
+    return _key(card.id, card.question, card.answer, card.difficulty, list(card.tags),
+                card.summary, str(card.source), [str(m) for m in card.merged],
+                _images(card.question + "\n" + card.answer, note, roots))
+
+
+def _images(markdown_text: str, note: Path, roots: tuple[Path, ...]) -> list[str]:
+    """The bytes' hash of every image the text shows (its name when it is missing)."""
     resolve = images.image_resolver(note, roots)
     shown = []
-    for src in images.image_sources(card.question + "\n" + card.answer):
+    for src in images.image_sources(markdown_text):
         path = resolve(src)
         shown.append(_file_hash(path) if path else src)
-    return _key(card.id, card.question, card.answer, card.difficulty, list(card.tags),
-                card.summary, str(card.source), [str(m) for m in card.merged], shown)
+    return shown
 
 
 def _open(pack: Pack, topics: Iterable[Topic]) -> list[tuple[str, str]]:

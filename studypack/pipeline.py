@@ -143,7 +143,7 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
         report = replace(report, diagnostics=report.diagnostics + tuple(problems),
                          written=(*written, _display(config.output / REPORT_TXT)))
         _write(stage, REPORT_TXT, render(report))
-    record(config.output / CACHE, *made)
+    record(config.output / CACHE, planned.pack, *made)
     following = planned
     lock_text = planned.lock_text
     if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
@@ -175,7 +175,7 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
     for job in jobs:
         if previous.current(job, config.output):
             stage.keep(job.path)
-            problems += previous.problems(job)
+            problems += previous.problems(job, pack)
         else:
             todo.append(job)
     made: dict[str, tuple[Job, list[Diagnostic]]] = {}
@@ -291,7 +291,7 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progr
             step = replace(step, path=written[0], kept=int(NOTES_YAML in stage.kept))
         problems, more, made, steps = _write_outputs(pack, config, outputs, modified, stage,
                                                      progress)
-    record(config.output / CACHE, *made)
+    record(config.output / CACHE, pack, *made)
     return Report(pack, diagnostics=tuple(problems), written=(*written, *more),
                   steps=(step, *steps), seconds=time.perf_counter() - started)
 

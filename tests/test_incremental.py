@@ -41,6 +41,15 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     assert changed == ["cheatsheet.pdf", "deck.apkg", "handouts/regularization.pdf",
                        "notes.yaml", "preview.html", "report.txt"]
 
+    # A detail past the key line changes nothing the cheat sheet prints.
+    before = after
+    (notes / "a.md").write_text(NOTES.replace("Random zeroing", "Randomly zeroing").replace(
+        "during training.\n", "during training.\n\nIt is off at test time.\n"))
+    run(notes, outputs=ALL)
+    after = _state(out)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["deck.apkg", "handouts/regularization.pdf", "notes.yaml", "preview.html"]
+
 
 def test_an_edit_renders_only_the_edited_cards_html(tmp_path: Path, run, monkeypatch) -> None:
     from studypack import markup

@@ -133,7 +133,7 @@ def test_nothing_is_fetched_from_the_network_or_outside_the_notes(tmp_path: Path
 ])
 def test_a_key_line_is_never_cut_inside_a_formula(answer: str) -> None:
     from studypack.model import Card, SourceRef
-    from studypack.writers.pdf import key_line
+    from studypack.sheet import key_line
 
     card = Card("c", "Q?", answer, None, (), SourceRef("a.md", 1))
     for limit in range(10, len(answer) + 1):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import mimetypes
 import multiprocessing
 import os
-import re
 import signal
 import sys
 import time
@@ -17,14 +16,13 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studypack import formulas, images, markup
+from studypack import images, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
 from studypack.writers import TEMPLATES, template_env, write_atomic
 
 BASE = "studypack:/"  # the only base URL pages use; everything else is refused
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 @dataclass(frozen=True)
@@ -82,63 +80,20 @@ def _html(card: Card, text: str, context: PrintContext, page: _Page) -> str:
     return rendered.html
 
 
-def key_line(card: Card, limit: int) -> str:
-    """The card's key point: its summary, else the answer's first sentence, cut at a word."""
-    if card.summary:
-        return card.summary
-    paragraphs = card.answer.strip().split("\n\n")
-    # A merged card's answer opens with its first source's label.
-    text = paragraphs[1] if card.merged and len(paragraphs) > 1 else paragraphs[0]
-    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text.split("\n- ")[0])
-    text = re.sub(r"```.*", "", text, flags=re.S).replace("\n", " ").strip()
-    spans = [(a, b) for a, b, _, _ in formulas.find(text)]
-    end = next((m.start() for m in _SENTENCE_END.finditer(text)
-                if not any(a < m.start() < b for a, b in spans)), len(text))
-    text = text[:end]
-    if len(text) <= limit:
-        return text
-    def inside(index: int) -> bool:
-        return any(a < index < b for a, b in spans)
-
-    # The last space outside a formula, or the end of a formula, within the limit.
-    cuts = [i for i in range(limit) if text[i] == " " and not inside(i)]
-    cuts += [b for _, b in spans if b <= limit]
-    cut = max(cuts, default=next((a for a, b in spans if a < limit < b), limit))
-    return text[:cut].rstrip(" ,;:") + " …"
-
-
-def _is_equation(tex: str) -> bool:
-    # Inline symbols such as $W$ or $3 \times 3$ would only crowd the panel.
-    return bool(re.search(r"=|\\(frac|sum|prod|int|log|exp)\b", tex))
-
-
-def _plain(markdown_text: str, limit: int = 60) -> str:
-    text = " ".join(re.sub(r"[*_`#]|\$[^$]*\$", "", markdown_text.split("\n\n")[-1]).split())
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
-
-
 def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
                      date: str) -> list[Diagnostic]:
     """One dense document: every card's key line by topic, plus a panel of every formula."""
     page = _Page()
-    topics = []
-    panel: dict[str, str] = {}
-    for topic in pack.topics:
-        items = []
-        for card in topic.cards:
-            items.append({"question": _html(card, card.question, context, page),
-                          "key": _html(card, key_line(card, context.layout.summary_length),
-                                       context, page),
-                          "difficulty": card.difficulty})
-            for _, _, tex, display in formulas.find(card.answer):
-                if display or _is_equation(tex):
-                    panel.setdefault(tex, {
-                        "formula": _html(card, f"$${tex}$$", context, page),
-                        "label": _plain(card.question)})
-        topics.append({"title": topic.title, "cards": items})
+    shown = sheet.sheet(pack, context.layout.summary_length)
+    topics = [{"title": title,
+               "cards": [{"question": _html(item.card, item.question, context, page),
+                          "key": _html(item.card, item.key, context, page),
+                          "difficulty": item.difficulty} for item in items]}
+              for title, items in shown.topics]
+    panel = [{"formula": _html(entry.card, f"$${entry.tex}$$", context, page),
+              "label": entry.label} for entry in shown.panel]
     html = template_env().get_template("print/cheatsheet.html.j2").render(
-        title=pack.title, date=date, topics=topics, formulas=list(panel.values()),
-        layout=context.layout)
+        title=pack.title, date=date, topics=topics, formulas=panel, layout=context.layout)
     pages = _render(html, target, page)
     if pages > context.layout.page_budget:
         page.problems.append(Diagnostic(target.name, None, "warning",
