@@ -20,6 +20,8 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 
 def escape_unclosed(text: str) -> tuple[str, int]:
     """The text with unclosed `[`, `(` of links and `<` escaped, and how many were escaped."""
+    if text.count("[") + text.count("]") + text.count("<") <= ALLOWED_PER_PARAGRAPH:
+        return text, 0  # too few to ever escape: most fields, at no cost
     escaped: set[int] = set()
     code = [m.span() for m in CODE.finditer(text)]
     start = 0

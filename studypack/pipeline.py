@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -185,8 +187,11 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
         stage.own(HANDOUTS)
     here = [job for job in todo if job.kind in ("deck", "preview")]
 
-    def write_here() -> None:
-        """The deck and the preview page, which render cards the same way."""
+    def write_here(workers: int = 1) -> None:
+        """The deck and the preview page, which render cards the same way.
+
+        Cards render in `workers` processes: all cores when no PDF is rendering meanwhile.
+        """
         if here:
             from studypack.writers import anki, preview  # loaded only when needed, like the PDFs
             from studypack.writers.rendered import RenderedCards
@@ -199,7 +204,8 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
                 if job.kind == "deck":
                     progress.start(RENDERING_DECK, len(pack.cards), "cards")
                     found = anki.write(pack, target, context,
-                                       on_card=lambda: progress.advance(RENDERING_DECK))
+                                       on_card=lambda: progress.advance(RENDERING_DECK),
+                                       workers=workers)
                     progress.finish(RENDERING_DECK)
                 else:
                     found = preview.write(pack, target, context)
@@ -225,7 +231,7 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
         progress.finish(RENDERING_PDFS)
         made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
     else:
-        write_here()
+        write_here(os.cpu_count() or 1)
     problems += [d for _, found in made.values() for d in found]
     written = [_display(config.output / name) for name, wanted in (
         (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
@@ -250,25 +256,42 @@ def discover(config: Config) -> list[tuple[Path, Path, str]]:
     return found
 
 
+# Below this many files per process, starting processes costs more than it saves.
+FILES_PER_WORKER = 24
+
+
 def read_documents(config: Config, found: list[tuple[Path, Path, str]],
                    progress: Progress = QUIET) -> list[Document]:
-    """Every note file, read by its dialect's reader."""
+    """Every note file, read by its dialect's reader; many files are read in several processes.
+
+    Each file is read on its own (a bad one costs only itself), so the work splits cleanly.
+    """
+    read = functools.partial(_read_one, config.dialects)
+    workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
+    if workers < 2:
+        return [read(entry) for entry in counted(found, progress, READING, "files")]
+    progress.start(READING, len(found), "files")
+    documents = []
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for document in pool.imap(read, found, 4):
+            documents.append(document)
+            progress.advance(READING)
+    progress.finish(READING)
+    return documents
+
+
+def _read_one(dialects: dict[str, str], entry: tuple[Path, Path, str]) -> Document:
     from studypack import readers  # loaded only when the notes must be read
 
-    documents = []
-    for path, root, rel in counted(found, progress, READING, "files"):
-        try:
-            source = sources.load(path, root, rel)
-        except NoteFileError as error:
-            documents.append(Document(rel, "unreadable", 0.0, diagnostics=(error.diagnostic,)))
-            continue
-        if not source.text.strip():
-            empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
-            documents.append(Document(rel, "empty", 0.0, (), source.front_matter,
-                                      (*source.diagnostics, empty)))
-            continue
-        documents.append(readers.read(source, config.dialects))
-    return documents
+    path, root, rel = entry
+    try:
+        source = sources.load(path, root, rel)
+    except NoteFileError as error:
+        return Document(rel, "unreadable", 0.0, diagnostics=(error.diagnostic,))
+    if not source.text.strip():
+        empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
+        return Document(rel, "empty", 0.0, (), source.front_matter, (*source.diagnostics, empty))
+    return readers.read(source, dialects)
 
 
 def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progress: Progress,

@@ -33,7 +33,7 @@ def test_a_writer_failing_midway_leaves_the_previous_outputs(built, run, project
     notes, before = built
     (notes / "a.md").write_text("### What is a tensor?\nAn n-dimensional array.\n")
 
-    def half_then_fail(pack, target: Path, context, on_card) -> list:
+    def half_then_fail(pack, target: Path, context, on_card, workers: int = 1) -> list:
         target.write_bytes(b"PK half a zip")
         raise RuntimeError("disk on fire")
 

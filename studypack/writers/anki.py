@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import sqlite3
 import tempfile
 import zipfile
@@ -74,15 +75,17 @@ def note_type() -> genanki.Model:
 
 
 def write(pack: Pack, target: Path, context: DeckContext,
-          on_card: Callable[[], None] = lambda: None) -> list[Diagnostic]:
+          on_card: Callable[[], None] = lambda: None, workers: int = 1) -> list[Diagnostic]:
     """Write target.apkg atomically; returns problems found in card contents.
 
-    `on_card` is called as each card's fields (and their formulas) are rendered.
+    `on_card` is called as each card's fields (and their formulas) are rendered. With more
+    than one worker, cards no earlier build rendered are rendered in that many processes.
     """
     model = note_type()
     problems: list[Diagnostic] = []
     media: dict[str, Path] = {}
     decks = []
+    counted = prerender(pack, context, workers, on_card)
     for topic in pack.topics:
         deck_name = f"{pack.title}::{topic.title}"
         deck = genanki.Deck(stable_id(f"deck {deck_name}"), deck_name)
@@ -93,7 +96,8 @@ def write(pack: Pack, target: Path, context: DeckContext,
                 model=model, fields=fields, guid=genanki.guid_for(GUID_NAMESPACE, card.id),
                 tags=_tags(card), sort_field=card.question,
             ))
-            on_card()
+            if card.id not in counted:
+                on_card()
         decks.append(deck)
     write_atomic(target, _package(decks, media, max(context.modified.values(), default=0)))
     return problems
@@ -115,6 +119,52 @@ def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, P
                  for p in fields.problems]
     source = f"{card.source.path}:{card.source.line}"
     return [fields.question, fields.answer, topic, card.difficulty or "", source, card.id]
+
+
+# Below this many cards to render, starting processes costs more than it saves.
+PARALLEL_FROM = 300
+
+# The cards forked workers render, with the roots and formula folder: inherited, not pickled.
+_todo: tuple[list[Card], tuple[Path, ...], Path] | None = None
+
+
+def prerender(pack: Pack, context: DeckContext, workers: int,
+              on_card: Callable[[], None] = lambda: None) -> set[str]:
+    """Render in `workers` forked processes the cards that no earlier build kept.
+
+    Markdown is most of a deck's time and each card renders on its own, so the work splits
+    cleanly. Returns the ids of the cards rendered (`on_card` was called for each).
+    """
+    global _todo
+    kept = context.rendered
+    if kept is None or workers < 2:
+        return set()
+    keys, todo = [], []
+    for card in pack.cards:
+        note = images.note_file(card.source.path, context.roots)
+        key = kept.key(card.question, card.answer, note, images.image_resolver(note, context.roots))
+        if not kept.has(key):
+            keys.append(key)
+            todo.append(card)
+    if len(todo) < PARALLEL_FROM:
+        return set()
+    _todo = (todo, context.roots, context.media_dir)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for index, fields in enumerate(pool.imap(_render_at, range(len(todo)), 32)):
+                kept.put(keys[index], fields)
+                on_card()
+    finally:
+        _todo = None
+    return {card.id for card in todo}
+
+
+def _render_at(index: int) -> Fields:
+    assert _todo is not None
+    cards, roots, media_dir = _todo
+    card = cards[index]
+    note = images.note_file(card.source.path, roots)
+    return _render(card, images.image_resolver(note, roots), media_dir)
 
 
 def _render(card: Card, resolve: images.ImageResolver, media_dir: Path) -> Fields:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import multiprocessing
 import os
@@ -9,7 +10,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,9 +129,8 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
     return page.problems
 
 
-def _run(args: tuple[Pack, PdfJob, PrintContext]) -> tuple[list[Diagnostic], float]:
+def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnostic], float]:
     """One PDF's problems, and the seconds it took to render."""
-    pack, job, context = args
     started = time.perf_counter()
     if job.kind == "cheatsheet":
         problems = write_cheatsheet(pack, job.target, context, job.date)
@@ -142,6 +141,24 @@ def _run(args: tuple[Pack, PdfJob, PrintContext]) -> tuple[list[Diagnostic], flo
     return problems, time.perf_counter() - started
 
 
+# What every worker renders from. Forked workers inherit it instead of unpickling the pack
+# once per PDF; spawned ones receive it once, through the pool's initializer.
+_shared: tuple[Pack, list[PdfJob], PrintContext] | None = None
+
+
+def _share(shared: tuple[Pack, list[PdfJob], PrintContext] | None) -> None:
+    global _shared
+    if shared is not None:
+        _shared = shared
+    _leave_interrupts_to_the_build()
+
+
+def _run_shared(index: int) -> tuple[int, list[Diagnostic], float]:
+    assert _shared is not None
+    pack, jobs, context = _shared
+    return (index, *_run(pack, jobs[index], context))
+
+
 def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
               meanwhile: Callable[[], None] = lambda: None,
               done: Callable[[int, float], None] = lambda index, seconds: None
@@ -150,7 +167,10 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
 
     `meanwhile` runs in this process while they render. `done` is called in this process
     with a job's index and its render time as each one finishes, in the order they finish.
+    Forked workers take one PDF each: a worker that laid out a long document keeps that
+    memory (Python rarely returns it), and the next document would grow on top of it.
     """
+    global _shared
     if not jobs:
         meanwhile()
         return []
@@ -160,27 +180,31 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     stable = sys.flags.hash_randomization == 0
     if stable and len(jobs) == 1:
         meanwhile()
-        problems, seconds = _run((pack, jobs[0], context))
+        problems, seconds = _run(pack, jobs[0], context)
         done(0, seconds)
         return [problems]
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
+    _shared = (pack, jobs, context)
+    # Objects that exist now are never collected in the workers: their memory stays shared.
+    gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1),
-                                 mp_context=multiprocessing.get_context(
-                                     "fork" if stable else "spawn"),
-                                 initializer=_leave_interrupts_to_the_build) as pool:
+        with multiprocessing.get_context("fork" if stable else "spawn").Pool(
+                min(len(jobs), os.cpu_count() or 1), initializer=_share,
+                initargs=(None if stable else _shared,),
+                maxtasksperchild=1 if stable else None) as pool:
             # Longest first, so one big document does not start last.
             order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
-            futures = {pool.submit(_run, (pack, jobs[i], context)): i for i in order}
+            finished = pool.imap_unordered(_run_shared, order)
             meanwhile()
             results: dict[int, list[Diagnostic]] = {}
-            for future in as_completed(futures):
-                index = futures[future]
-                results[index], seconds = future.result()
+            for index, problems, seconds in finished:
+                results[index] = problems
                 done(index, seconds)
             return [results[i] for i in range(len(jobs))]
     finally:
+        _shared = None
+        gc.unfreeze()
         if previous is None:
             del os.environ["PYTHONHASHSEED"]
         else:

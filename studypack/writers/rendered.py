@@ -52,10 +52,24 @@ class RenderedCards:
 
     def get(self, key: str, render: Callable[[], Fields]) -> Fields:
         """The fields kept under key, or rendered now; files they need must still exist."""
-        found = self._used.get(key) or self._earlier.get(key)
-        if found is None or not all(path.is_file() for _, path in found.media):
+        found = self._kept(key)
+        if found is None:
             found = render()
         self._used[key] = found
+        return found
+
+    def has(self, key: str) -> bool:
+        """Whether fields are kept under key, with every file they need."""
+        return self._kept(key) is not None
+
+    def put(self, key: str, fields: Fields) -> None:
+        """Keep fields rendered elsewhere (in another process) under key."""
+        self._used[key] = fields
+
+    def _kept(self, key: str) -> Fields | None:
+        found = self._used.get(key) or self._earlier.get(key)
+        if found is None or not all(path.is_file() for _, path in found.media):
+            return None
         return found
 
     def save(self) -> None:
