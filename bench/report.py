@@ -275,9 +275,10 @@ def _end_to_end(results: dict, entries: dict) -> list[str]:
              "and its worker processes. *No-op*: the same build again, nothing "
              "changed. *Edit*: one word appended to one answer. *→ notes.yaml*: "
              "`--only yaml`, cold. *→ .apkg*: `--only anki`, first with an empty formula "
-             "cache, then again with it filled. Memory: peak resident set of the largest "
-             "single process (from `wait4`) and of the whole process tree (sampled every "
-             "0.1 s) over all runs.", "",
+             "cache (and no rendered cards kept), then again with only the formulas cached. "
+             "Memory: peak resident set of the largest single process (from `wait4`), and "
+             "the peak of the whole process tree's proportional set sizes (memory shared by "
+             "forked workers counted once; sampled every 0.1 s), over all runs.", "",
              "| notes | outputs | cold (CPU) | no-op | no-op / cold | edit | edit / cold | "
              "→ notes.yaml | → .apkg | → .apkg cached | peak MB: largest / tree |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]

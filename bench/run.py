@@ -59,7 +59,7 @@ class Child:
     seconds: float
     cpu_seconds: float  # user + system time of the process and its finished children
     maxrss_mb: float  # largest single process of the tree (from wait4)
-    tree_mb: float  # largest sum over the live process tree (sampled every 0.1 s)
+    tree_mb: float  # largest sum of Pss over the live process tree (sampled every 0.1 s)
     code: int
     timed_out: bool = False
     stopped: str = ""  # why it was stopped early, if it was
@@ -102,7 +102,11 @@ def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 819
 
 
 def _tree_rss(root: int) -> int:
-    """Bytes resident in root and all its descendants right now."""
+    """Bytes of memory root and all its descendants use right now.
+
+    Each process counts its proportional set size (Pss): a page shared by forked workers is
+    split between them rather than counted once per process, as resident sizes would.
+    """
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -115,14 +119,21 @@ def _tree_rss(root: int) -> int:
     while changed:
         grown = family | {pid for pid, parent in parents.items() if parent in family}
         changed, family = grown != family, grown
-    total = 0
-    page = os.sysconf("SC_PAGE_SIZE")
-    for pid in family:
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    return sum(_process_bytes(pid) for pid in family)
+
+
+def _process_bytes(pid: int) -> int:
+    """The process's Pss, or its resident size where the kernel has no smaps_rollup."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def build_command(config: Path, notes: Path, out: Path, lock: Path,
@@ -446,7 +457,8 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
             measure("yaml", base, "yaml", "yaml")
         if "apkg" in wanted and measure("apkg_cold", base, "anki", "anki").code == 0:
             # Only the rendered formulas stay: the notes are read and the deck written again.
-            for stale in (".cache/plan.pickle", ".cache/outputs.json", "deck.apkg"):
+            for stale in (".cache/plan.pickle", ".cache/outputs.json", ".cache/cards.pickle",
+                          "deck.apkg"):
                 (base / "anki" / stale).unlink(missing_ok=True)
             (base / "anki.lock").unlink(missing_ok=True)
             measure("apkg_cached", base, "anki", "anki")
