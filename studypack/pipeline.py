@@ -6,6 +6,7 @@ import functools
 import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -272,8 +273,8 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
         return [read(entry) for entry in counted(found, progress, READING, "files")]
     progress.start(READING, len(found), "files")
     documents = []
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for document in pool.imap(read, found, 4):
+    with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+        for document in pool.map(read, found, chunksize=4):
             documents.append(document)
             progress.advance(READING)
     progress.finish(READING)

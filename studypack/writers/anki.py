@@ -9,6 +9,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,8 +151,9 @@ def prerender(pack: Pack, context: DeckContext, workers: int,
         return set()
     _todo = (todo, context.roots, context.media_dir)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for index, fields in enumerate(pool.imap(_render_at, range(len(todo)), 32)):
+        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+            for index, fields in enumerate(pool.map(_render_at, range(len(todo)),
+                                                    chunksize=32)):
                 kept.put(keys[index], fields)
                 on_card()
     finally:

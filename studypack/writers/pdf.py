@@ -10,13 +10,14 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from studypack import images, markup, sheet
+from studypack import forked, images, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -141,24 +142,6 @@ def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnosti
     return problems, time.perf_counter() - started
 
 
-# What every worker renders from. Forked workers inherit it instead of unpickling the pack
-# once per PDF; spawned ones receive it once, through the pool's initializer.
-_shared: tuple[Pack, list[PdfJob], PrintContext] | None = None
-
-
-def _share(shared: tuple[Pack, list[PdfJob], PrintContext] | None) -> None:
-    global _shared
-    if shared is not None:
-        _shared = shared
-    _leave_interrupts_to_the_build()
-
-
-def _run_shared(index: int) -> tuple[int, list[Diagnostic], float]:
-    assert _shared is not None
-    pack, jobs, context = _shared
-    return (index, *_run(pack, jobs[index], context))
-
-
 def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
               meanwhile: Callable[[], None] = lambda: None,
               done: Callable[[int, float], None] = lambda index, seconds: None
@@ -167,10 +150,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
 
     `meanwhile` runs in this process while they render. `done` is called in this process
     with a job's index and its render time as each one finishes, in the order they finish.
-    Forked workers take one PDF each: a worker that laid out a long document keeps that
-    memory (Python rarely returns it), and the next document would grow on top of it.
     """
-    global _shared
     if not jobs:
         meanwhile()
         return []
@@ -183,28 +163,38 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
         problems, seconds = _run(pack, jobs[0], context)
         done(0, seconds)
         return [problems]
+    processes = min(len(jobs), os.cpu_count() or 1)
+    # Longest first, so one big document does not start last.
+    order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
+    results: dict[int, list[Diagnostic]] = {}
+    if stable:
+        # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
+        # Objects that exist now are never collected there, so their pages stay shared.
+        gc.freeze()
+        try:
+            finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
+                                   setup=_leave_interrupts_to_the_build)
+            meanwhile()
+            for index, (problems, seconds) in finished:
+                results[index] = problems
+                done(index, seconds)
+        finally:
+            gc.unfreeze()
+        return [results[i] for i in range(len(jobs))]
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
-    _shared = (pack, jobs, context)
-    # Objects that exist now are never collected in the workers: their memory stays shared.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork" if stable else "spawn").Pool(
-                min(len(jobs), os.cpu_count() or 1), initializer=_share,
-                initargs=(None if stable else _shared,),
-                maxtasksperchild=1 if stable else None) as pool:
-            # Longest first, so one big document does not start last.
-            order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
-            finished = pool.imap_unordered(_run_shared, order)
+        with ProcessPoolExecutor(max_workers=processes,
+                                 mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_leave_interrupts_to_the_build) as pool:
+            futures = {pool.submit(_run, pack, jobs[i], context): i for i in order}
             meanwhile()
-            results: dict[int, list[Diagnostic]] = {}
-            for index, problems, seconds in finished:
-                results[index] = problems
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index], seconds = future.result()
                 done(index, seconds)
             return [results[i] for i in range(len(jobs))]
     finally:
-        _shared = None
-        gc.unfreeze()
         if previous is None:
             del os.environ["PYTHONHASHSEED"]
         else:

@@ -1,0 +1,70 @@
+"""Runs jobs in forked processes, a fresh one per job, and notices a process that dies.
+
+A fresh process per job returns each job's memory when it ends (Python rarely gives memory
+back, so a long-lived worker grows to its largest job and keeps it). Forked processes inherit
+what the job needs instead of unpickling it, and a process that dies without answering (killed
+for memory, say) is an error here, never a build that waits forever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class JobFailed(RuntimeError):
+    """A job raised in its process, or its process died; the message says which job and how."""
+
+
+def each(work: Callable[[int], T], indexes: Iterable[int], processes: int,
+         setup: Callable[[], None] = lambda: None) -> Iterator[tuple[int, T]]:
+    """(index, work(index)) for every index, at most `processes` at a time, as they finish.
+
+    `setup` runs first in every process.
+    """
+    context = multiprocessing.get_context("fork")
+    waiting = list(indexes)
+    running: dict[Connection, tuple[multiprocessing.process.BaseProcess, int]] = {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < processes:
+                index = waiting.pop(0)
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(work, setup, index, writer))
+                process.start()
+                writer.close()
+                running[reader] = (process, index)
+            for reader in wait(list(running)):
+                process, index = running.pop(reader)
+                try:
+                    ok, value = reader.recv()
+                except EOFError:
+                    process.join()
+                    raise JobFailed(f"job {index}: its process ended with exit code "
+                                    f"{process.exitcode} before it finished") from None
+                finally:
+                    reader.close()
+                process.join()
+                if not ok:
+                    raise JobFailed(f"job {index} failed in its process:\n{value}")
+                yield index, value
+    finally:
+        for process, _ in running.values():
+            process.kill()
+            process.join()
+
+
+def _child(work: Callable[[int], T], setup: Callable[[], None], index: int,
+           writer: Connection) -> None:
+    try:
+        setup()
+        writer.send((True, work(index)))
+    except BaseException:  # the build shows it; this process only reports
+        writer.send((False, traceback.format_exc()))
+    finally:
+        writer.close()

@@ -1,0 +1,37 @@
+"""Jobs in fresh forked processes: every result comes back; a failure is an error, not a wait."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from studypack import forked
+
+
+def test_every_job_runs_in_a_process_of_its_own() -> None:
+    results = dict(forked.each(lambda i: (i * i, os.getpid()), range(6), processes=2))
+    assert sorted(results) == list(range(6))
+    assert [square for square, _ in results.values()] == [i * i for i in sorted(results)]
+    pids = {pid for _, pid in results.values()}
+    assert len(pids) == 6 and os.getpid() not in pids
+
+
+def test_a_job_that_raises_names_itself_and_the_error() -> None:
+    def work(i: int) -> int:
+        if i == 3:
+            raise ValueError("bad page")
+        return i
+
+    with pytest.raises(forked.JobFailed, match=r"(?s)job 3 failed.*ValueError: bad page"):
+        list(forked.each(work, range(5), processes=2))
+
+
+def test_a_process_that_dies_is_an_error_not_a_build_that_waits() -> None:
+    def work(i: int) -> int:
+        if i == 1:
+            os._exit(9)  # as if killed for memory
+        return i
+
+    with pytest.raises(forked.JobFailed, match="job 1: its process ended with exit code 9"):
+        list(forked.each(work, range(3), processes=2))
