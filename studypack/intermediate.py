@@ -55,12 +55,37 @@ def dump_checked(pack: Pack) -> tuple[str, Pack]:
                      default_flow_style=None)
     try:
         dumper.open()
-        node = dumper.represent_data(data)
+        node = _node(data)
         dumper.serialize(node)
         dumper.close()
     finally:
         dumper.dispose()
     return stream.getvalue(), _Checker(NOTES_YAML).pack(node)
+
+
+_STR, _INT, _NULL = ("tag:yaml.org,2002:" + name for name in ("str", "int", "null"))
+
+
+def _node(value: object) -> yaml.Node:
+    """The YAML node PyYAML's representer makes of plain data, built directly (half the time).
+
+    Lists and mappings of scalars only are written inline, as `default_flow_style=None` does.
+    """
+    if isinstance(value, str):
+        return yaml.ScalarNode(_STR, value, style="|" if "\n" in value else None)
+    if isinstance(value, bool) or not isinstance(value, int | dict | list | type(None)):
+        raise TypeError(f"notes.yaml cannot hold {type(value).__name__}")
+    if isinstance(value, int):
+        return yaml.ScalarNode(_INT, str(value))
+    if value is None:
+        return yaml.ScalarNode(_NULL, "null")
+    if isinstance(value, dict):
+        pairs = [(_node(k), _node(v)) for k, v in value.items()]
+        inline = all(isinstance(v, yaml.ScalarNode) and v.style is None for _, v in pairs)
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, flow_style=inline)
+    items = [_node(item) for item in value]
+    inline = all(isinstance(item, yaml.ScalarNode) and item.style is None for item in items)
+    return yaml.SequenceNode("tag:yaml.org,2002:seq", items, flow_style=inline)
 
 
 def _source(ref: SourceRef) -> dict[str, Any]:

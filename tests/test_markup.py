@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studypack import formulas
 from studypack.images import image_resolver
@@ -74,3 +78,27 @@ def test_lists_written_under_a_paragraph_render_as_lists(tmp_path: Path) -> None
                     "<p>Cons:</p>\n<ol>\n<li>noisy</li>\n</ol>")
     nested = _render(tmp_path, "- a\n  more\n    - b").html
     assert "a\n  more" in nested and "<ul>\n<li>b</li>\n</ul>" in nested
+
+
+# Words, plain punctuation and a sprinkle of Markdown syntax, so both paths get exercised.
+_PIECES = [*"aZé9 ,.?!'\"()/%:;=+-–—’…*_[]<>&#`\\|\n", "SPFORMULA00000X", "What", "  "]
+_PLAINISH = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PLAINISH)
+def test_plain_text_renders_as_markdown_would_render_it(tmp_path_factory, text: str) -> None:
+    """Plain one-line text skips Markdown and the sanitizer; the HTML must be the same."""
+    import studypack.markup as markup
+
+    folder = tmp_path_factory.mktemp("plain")
+    quick = to_html(text, lambda src: None, folder).html
+    fast_path = markup._PLAIN
+    markup._PLAIN = re.compile(r"(?!)")  # never plain: always through Markdown and nh3
+    try:
+        slow = to_html(text, lambda src: None, folder).html
+    finally:
+        markup._PLAIN = fast_path
+    assert quick == slow
+    if fast_path.fullmatch(text):
+        assert quick == f"<p>{text}</p>"
