@@ -363,6 +363,9 @@ def pdf_pages(path: Path) -> int:
 
 def worker_main(args: argparse.Namespace) -> int:
     """Entry point of a worker process: run one kind of measurement, write JSON."""
+    from studypack.cli import collect_garbage_less_often
+
+    collect_garbage_less_often()  # as build.py does, so stages cost what they cost in a build
     corpus, work = Path(args.corpus), Path(args.work)
     if args.worker == "stages":
         result = stages_worker(corpus, work, args.repeat, args.pdf_repeat)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -271,6 +269,9 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
+    import multiprocessing  # loaded only for many files: a no-op rebuild reads none
+    from concurrent.futures import ProcessPoolExecutor
+
     progress.start(READING, len(found), "files")
     documents = []
     with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:

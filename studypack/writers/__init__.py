@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from studypack.errors import OutputError
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 def template_env() -> jinja2.Environment:
     """The one Jinja environment every writer renders its templates with."""
+    import jinja2  # loaded only when something is rendered: a no-op rebuild renders nothing
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(["html", "html.j2", "xml"]),
