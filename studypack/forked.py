@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
+CHUNKS_PER_PROCESS = 4  # a few, so a slow chunk does not leave the other processes idle
 
 
 class JobFailed(RuntimeError):
@@ -57,6 +59,24 @@ def each(work: Callable[[int], T], indexes: Iterable[int], processes: int,
         for process, _ in running.values():
             process.kill()
             process.join()
+
+
+def in_chunks(work: Callable[[T], R], items: Sequence[T], processes: int,
+              done: Callable[[], None] = lambda: None) -> list[R]:
+    """[work(item) for item in items], computed in chunks by `processes` forked processes.
+
+    For many small jobs (files, cards): a process per chunk, not per item. `done` is called
+    once per item as its chunk comes back.
+    """
+    size = max(1, -(-len(items) // (processes * CHUNKS_PER_PROCESS)))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    results: dict[int, list[R]] = {}
+    for index, values in each(lambda i: [work(item) for item in chunks[i]], range(len(chunks)),
+                              processes):
+        results[index] = values
+        for _ in values:
+            done()
+    return [value for index in range(len(chunks)) for value in results[index]]
 
 
 def _child(work: Callable[[int], T], setup: Callable[[], None], index: int,

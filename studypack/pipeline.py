@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studypack import identity, intermediate, plan_cache, sources
+from studypack import forked, identity, intermediate, plan_cache, sources
 from studypack.config import Config
 from studypack.errors import (
     ConfigError,
@@ -269,15 +269,8 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
-    import multiprocessing  # loaded only for many files: a no-op rebuild reads none
-    from concurrent.futures import ProcessPoolExecutor
-
     progress.start(READING, len(found), "files")
-    documents = []
-    with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
-        for document in pool.map(read, found, chunksize=4):
-            documents.append(document)
-            progress.advance(READING)
+    documents = forked.in_chunks(read, found, workers, done=lambda: progress.advance(READING))
     progress.finish(READING)
     return documents
 

@@ -12,7 +12,7 @@ from studypack import forked
 def test_every_job_runs_in_a_process_of_its_own() -> None:
     results = dict(forked.each(lambda i: (i * i, os.getpid()), range(6), processes=2))
     assert sorted(results) == list(range(6))
-    assert [square for square, _ in results.values()] == [i * i for i in sorted(results)]
+    assert [results[i][0] for i in sorted(results)] == [i * i for i in range(6)]
     pids = {pid for _, pid in results.values()}
     assert len(pids) == 6 and os.getpid() not in pids
 
@@ -35,3 +35,13 @@ def test_a_process_that_dies_is_an_error_not_a_build_that_waits() -> None:
 
     with pytest.raises(forked.JobFailed, match="job 1: its process ended with exit code 9"):
         list(forked.each(work, range(3), processes=2))
+
+
+def test_many_small_jobs_come_back_in_order_from_a_few_processes() -> None:
+    finished: list[int] = []
+    squares = forked.in_chunks(lambda n: (n * n, os.getpid()), list(range(50)), processes=2,
+                               done=lambda: finished.append(1))
+    assert [square for square, _ in squares] == [n * n for n in range(50)]
+    assert len(finished) == 50
+    pids = {pid for _, pid in squares}
+    assert os.getpid() not in pids and len(pids) <= 2 * forked.CHUNKS_PER_PROCESS

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from studypack import images, markup
+from studypack import forked, images, markup
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack
 from studypack.writers import TEMPLATES, template_env, write_atomic
@@ -125,10 +123,6 @@ def card_fields(card: Card, topic: str, context: DeckContext, media: dict[str, P
 # Below this many cards to render, starting processes costs more than it saves.
 PARALLEL_FROM = 300
 
-# The cards forked workers render, with the roots and formula folder: inherited, not pickled.
-_todo: tuple[list[Card], tuple[Path, ...], Path] | None = None
-
-
 def prerender(pack: Pack, context: DeckContext, workers: int,
               on_card: Callable[[], None] = lambda: None) -> set[str]:
     """Render in `workers` forked processes the cards that no earlier build kept.
@@ -136,7 +130,6 @@ def prerender(pack: Pack, context: DeckContext, workers: int,
     Markdown is most of a deck's time and each card renders on its own, so the work splits
     cleanly. Returns the ids of the cards rendered (`on_card` was called for each).
     """
-    global _todo
     kept = context.rendered
     if kept is None or workers < 2:
         return set()
@@ -149,24 +142,15 @@ def prerender(pack: Pack, context: DeckContext, workers: int,
             todo.append(card)
     if len(todo) < PARALLEL_FROM:
         return set()
-    _todo = (todo, context.roots, context.media_dir)
-    try:
-        with ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
-            for index, fields in enumerate(pool.map(_render_at, range(len(todo)),
-                                                    chunksize=32)):
-                kept.put(keys[index], fields)
-                on_card()
-    finally:
-        _todo = None
+
+    def render(card: Card) -> Fields:
+        note = images.note_file(card.source.path, context.roots)
+        return _render(card, images.image_resolver(note, context.roots), context.media_dir)
+
+    for key, fields in zip(keys, forked.in_chunks(render, todo, workers, done=on_card),
+                           strict=True):
+        kept.put(key, fields)
     return {card.id for card in todo}
-
-
-def _render_at(index: int) -> Fields:
-    assert _todo is not None
-    cards, roots, media_dir = _todo
-    card = cards[index]
-    note = images.note_file(card.source.path, roots)
-    return _render(card, images.image_resolver(note, roots), media_dir)
 
 
 def _render(card: Card, resolve: images.ImageResolver, media_dir: Path) -> Fields:
