@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zlib
 from dataclasses import asdict, dataclass, replace
@@ -70,7 +71,11 @@ class Child:
 
 def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 8192) -> Child:
     """Run command, timing it and sampling its memory; kill its process group when it takes
-    longer than timeout seconds or more than max_mb of memory."""
+    longer than timeout seconds or more than max_mb of memory.
+
+    The clock stops when the process ends (a blocking wait), not at the next memory sample:
+    a sub-second build would otherwise be rounded up to the sampling interval.
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
     load = os.getloadavg()[0]
@@ -78,21 +83,29 @@ def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 819
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err,
                                    start_new_session=True)
+        ended = threading.Event()
         tree, stopped = 0, ""
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            tree = max(tree, _tree_rss(process.pid))
-            if not stopped and time.perf_counter() - start > timeout:
-                stopped = f"timed out after {timeout:.0f} s"
-            elif not stopped and tree > max_mb * MB:
-                stopped = f"stopped at {tree / MB:.0f} MB, over {max_mb:.0f} MB"
-            if stopped:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-            time.sleep(0.1)
+
+        def sample() -> None:
+            nonlocal tree, stopped
+            while True:
+                tree = max(tree, _tree_rss(process.pid))
+                if time.perf_counter() - start > timeout:
+                    stopped = f"timed out after {timeout:.0f} s"
+                elif tree > max_mb * MB:
+                    stopped = f"stopped at {tree / MB:.0f} MB, over {max_mb:.0f} MB"
+                if stopped:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                if stopped or ended.wait(0.1):
+                    return
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        ended.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
