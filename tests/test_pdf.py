@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import zipfile
 from dataclasses import replace
@@ -140,3 +142,28 @@ def test_a_key_line_is_never_cut_inside_a_formula(answer: str) -> None:
         line = key_line(card, limit)
         assert line.count("$") % 2 == 0, (limit, line)
         assert len(line.removesuffix(" …")) <= limit
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig is Linux's")
+def test_weasyprint_libraries_are_found_as_usual_without_a_compiler(monkeypatch) -> None:
+    import ctypes.util
+
+    from studypack.writers.libraries import found_by_ldconfig
+
+    names = ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0")
+    usual = {name: ctypes.util.find_library(name) for name in names}
+    ran: list[str] = []
+    spawn = subprocess.Popen.__init__
+
+    def record(self, args, *rest, **options) -> None:
+        ran.append(Path(args[0]).name)
+        spawn(self, args, *rest, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", record)
+    with found_by_ldconfig():
+        found = {name: ctypes.util.find_library(name) for name in names}
+        missing = ctypes.util.find_library("libgobject-2.0-0")
+    assert found == usual and all(found.values())
+    assert missing is None
+    assert set(ran) == {"ldconfig"}
+    assert ctypes.util.find_library.__name__ == "find_library"

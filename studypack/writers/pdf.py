@@ -14,14 +14,16 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from studypack import forked, images, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
 from studypack.writers import TEMPLATES, template_env, write_atomic
+from studypack.writers.libraries import found_by_ldconfig
+
+with found_by_ldconfig():
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE = "studypack:/"  # the only base URL pages use; everything else is refused
 
