@@ -160,11 +160,6 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     # PYTHONHASHSEED=0 (build.py does that) can render itself and fork workers; otherwise
     # fresh workers are spawned with that seed, so the same notes always give the same bytes.
     stable = sys.flags.hash_randomization == 0
-    if stable and len(jobs) == 1:
-        meanwhile()
-        problems, seconds = _run(pack, jobs[0], context)
-        done(0, seconds)
-        return [problems]
     processes = min(len(jobs), os.cpu_count() or 1)
     # Longest first, so one big document does not start last.
     order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
