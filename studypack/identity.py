@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz
 
 from studypack.errors import ConfigError
 from studypack.intermediate import FAST_LOADER
@@ -84,6 +83,8 @@ def dump_lock(entries: dict[str, LockEntry]) -> str:
 def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
                   taken: set[str]) -> str | None:
     """The id of a lock entry from the same file whose question this one rewords, if any."""
+    from rapidfuzz import fuzz  # loaded only when notes are read: a no-op rebuild reads none
+
     key = question_key(question)
     best: tuple[float, str] | None = None
     for card_id, entry in lock.items():

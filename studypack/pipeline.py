@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studypack import forked, identity, intermediate, plan_cache, sources
+from studypack import identity, intermediate, plan_cache, sources
 from studypack.config import Config
 from studypack.errors import (
     ConfigError,
@@ -269,6 +269,8 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
+    from studypack import forked  # multiprocessing takes a while to load; a no-op reads nothing
+
     progress.start(READING, len(found), "files")
     documents = forked.in_chunks(read, found, workers, done=lambda: progress.advance(READING))
     progress.finish(READING)
