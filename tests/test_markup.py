@@ -81,14 +81,15 @@ def test_lists_written_under_a_paragraph_render_as_lists(tmp_path: Path) -> None
 
 
 # Words, plain punctuation and a sprinkle of Markdown syntax, so both paths get exercised.
-_PIECES = [*"aZé9 ,.?!'\"()/%:;=+-–—’…*_[]<>&#`\\|\n", "SPFORMULA00000X", "What", "  "]
+_PIECES = [*"aZé9 ,.?!'\"()/%:;=+-–—’…*_[]<>&#`\\|\n\t", "SPFORMULA00000X", "What", "  ",
+           "\n\n"]
 _PLAINISH = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
 @given(_PLAINISH)
 def test_plain_text_renders_as_markdown_would_render_it(tmp_path_factory, text: str) -> None:
-    """Plain one-line text skips Markdown and the sanitizer; the HTML must be the same."""
+    """Plain paragraphs skip Markdown and the sanitizer; the HTML must be the same."""
     import studypack.markup as markup
 
     folder = tmp_path_factory.mktemp("plain")
@@ -100,5 +101,15 @@ def test_plain_text_renders_as_markdown_would_render_it(tmp_path_factory, text: 
     finally:
         markup._PLAIN = fast_path
     assert quick == slow
-    if fast_path.fullmatch(text):
-        assert quick == f"<p>{text}</p>"
+
+
+def test_plain_paragraphs_are_written_without_markdown(tmp_path: Path, monkeypatch) -> None:
+    import studypack.markup as markup
+
+    def no_markdown() -> None:
+        raise AssertionError("Markdown was used")
+
+    monkeypatch.setattr(markup, "_converter", no_markdown)
+    text = "Gradients vanish.\nDeep nets suffer most.\n  \n\t\nUse residual links."
+    assert to_html(text, lambda src: None, tmp_path).html == (
+        "<p>Gradients vanish.\nDeep nets suffer most.</p>\n<p>Use residual links.</p>")
