@@ -465,10 +465,16 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
         log(f"    {name:<12} {_describe(child)}")
         return child
 
-    for index in range(args.repeat):
+    def fresh(index: int) -> Path:
         base = work / f"e2e-{index}"
         shutil.rmtree(base, ignore_errors=True)
         base.mkdir(parents=True)
+        return base
+
+    # Every repeat of the short runs first: after minutes of full load (a cold build with every
+    # PDF) this machine stays slower for a while, which would reach only the later repeats.
+    for index in range(args.repeat):
+        base = fresh(index)
         if "yaml" in wanted:
             measure("yaml", base, "yaml", "yaml")
         if "apkg" in wanted and measure("apkg_cold", base, "anki", "anki").code == 0:
@@ -478,26 +484,30 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
                 (base / "anki" / stale).unlink(missing_ok=True)
             (base / "anki.lock").unlink(missing_ok=True)
             measure("apkg_cached", base, "anki", "anki")
-        if "cold" in wanted and index < (pdf_repeat if with_pdf else args.repeat):
-            cold = measure("cold", base, "full", full)
-            if cold.timed_out or cold.code not in (0, 1):
-                notes_info.append(f"cold build ({cold.stopped or f'exit {cold.code}'}): "
-                                  f"{cold.stderr[-300:].strip()}")
-                break
-            if "noop" in wanted:
-                measure("noop", base, "full", full)
-            if "edit" in wanted:
-                before = answers(base / "full" / "notes.yaml")
-                path, original, card_id = edit_one_answer(notes, base / "full" / "notes.yaml")
-                try:
-                    measure("edit", base, "full", full)
-                finally:
-                    path.write_bytes(original)
-                after = answers(base / "full" / "notes.yaml")
-                changed = sorted(k for k in before if before[k] != after.get(k))
-                if index == 0:
-                    notes_info.append(f"edited card {card_id} in {path.name}; cards whose "
-                                      f"answer changed: {', '.join(changed) or 'none'}")
+        shutil.rmtree(base, ignore_errors=True)
+    for index in range(pdf_repeat if with_pdf else args.repeat):
+        if "cold" not in wanted:
+            break
+        base = fresh(index)
+        cold = measure("cold", base, "full", full)
+        if cold.timed_out or cold.code not in (0, 1):
+            notes_info.append(f"cold build ({cold.stopped or f'exit {cold.code}'}): "
+                              f"{cold.stderr[-300:].strip()}")
+            break
+        if "noop" in wanted:
+            measure("noop", base, "full", full)
+        if "edit" in wanted:
+            before = answers(base / "full" / "notes.yaml")
+            path, original, card_id = edit_one_answer(notes, base / "full" / "notes.yaml")
+            try:
+                measure("edit", base, "full", full)
+            finally:
+                path.write_bytes(original)
+            after = answers(base / "full" / "notes.yaml")
+            changed = sorted(k for k in before if before[k] != after.get(k))
+            if index == 0:
+                notes_info.append(f"edited card {card_id} in {path.name}; cards whose "
+                                  f"answer changed: {', '.join(changed) or 'none'}")
         shutil.rmtree(base, ignore_errors=True)
     return {"runs": runs, "notes": notes_info}
 
