@@ -471,8 +471,8 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
         base.mkdir(parents=True)
         return base
 
-    # Every repeat of the short runs first: after minutes of full load (a cold build with every
-    # PDF) this machine stays slower for a while, which would reach only the later repeats.
+    # Every repeat of the short runs first, then the long ones: the repeats of a short run are
+    # taken close together, not on either side of minutes of full load.
     for index in range(args.repeat):
         base = fresh(index)
         if "yaml" in wanted:
