@@ -485,9 +485,8 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
             (base / "anki.lock").unlink(missing_ok=True)
             measure("apkg_cached", base, "anki", "anki")
         shutil.rmtree(base, ignore_errors=True)
-    for index in range(pdf_repeat if with_pdf else args.repeat):
-        if "cold" not in wanted:
-            break
+    long_repeats = (pdf_repeat if with_pdf else args.repeat) if "cold" in wanted else 0
+    for index in range(long_repeats):
         base = fresh(index)
         cold = measure("cold", base, "full", full)
         if cold.timed_out or cold.code not in (0, 1):
