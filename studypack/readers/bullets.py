@@ -18,14 +18,15 @@ from studypack.readers.common import (
 def detect(lines: list[Line]) -> int:
     """Evidence: top-level bullets that carry sub-bullets or read as questions."""
     evidence = 0
-    for index, line in enumerate(lines):
+    below: Line | None = None  # the nearest non-blank line under this one
+    for line in reversed(lines):
         match = None if line.in_code else BULLET.match(line.text)
-        if not match or line.indent > 3 or looks_like_link(match.group(3)):
-            continue
-        following = next((nxt for nxt in lines[index + 1 :] if not nxt.blank), None)
-        has_children = following is not None and following.indent > line.indent
-        if has_children or is_question_like(match.group(3)):
-            evidence += 1
+        if match and line.indent <= 3 and not looks_like_link(match.group(3)):
+            has_children = below is not None and below.indent > line.indent
+            if has_children or is_question_like(match.group(3)):
+                evidence += 1
+        if not line.blank:
+            below = line
     return evidence
 
 

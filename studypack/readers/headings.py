@@ -29,7 +29,8 @@ class _Heading:
 
 def detect(lines: list[Line]) -> int:
     """Evidence: headings that read as questions."""
-    return sum(1 for h in _headings(lines) if is_question_like(h.title) and h.level > 1)
+    return sum(1 for line in lines
+               if (title := heading(line)) and title[0] > 1 and is_question_like(title[1]))
 
 
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:

@@ -20,12 +20,14 @@ _INLINE = re.compile(r"<[^>]+>|\*\*|__")
 
 def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> list[tuple[int, str]]:
     """(line number, text) of every question-looking line that no item holds."""
-    held = {_core(part) for item in items
-            for text in (item.stem, item.question, item.answer) for part in text.split("\n")}
+    # A line without "?" cannot end with one once its markup is gone: skip it (most lines).
+    asking = [line for line in lines if "?" in line.text and not line.in_code]
+    if not asking:
+        return []
+    held = {_core(part) for item in items for text in (item.stem, item.question, item.answer)
+            for part in text.split("\n") if "?" in part}
     found = []
-    for line in lines:
-        if line.in_code or line.blank:
-            continue
+    for line in asking:
         core = _core(line.text)
         if core.endswith("?") and len(core.split()) >= 3 and core not in held \
                 and is_question_like(core):
