@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -113,3 +115,20 @@ def test_plain_paragraphs_are_written_without_markdown(tmp_path: Path, monkeypat
     text = "Gradients vanish.\nDeep nets suffer most.\n  \n\t\nUse residual links."
     assert to_html(text, lambda src: None, tmp_path).html == (
         "<p>Gradients vanish.\nDeep nets suffer most.</p>\n<p>Use residual links.</p>")
+
+
+def test_warm_up_compiles_only_the_lexers_the_fences_name() -> None:
+    # A fresh interpreter: other tests may have compiled these lexers already.
+    script = (
+        "from pygments.lexers.python import PythonLexer\n"
+        "from pygments.lexers.shell import BashLexer\n"
+        "from pygments.lexers.sql import SqlLexer\n"
+        "from studypack import markup\n"
+        "markup.warm_up(['```python\\nx = 1\\n```', 'Text.\\n~~~ {.bash}\\nls\\n~~~',\n"
+        "                '```nosuchlanguage\\n?\\n```'])\n"
+        "print(sorted(c.__name__ for c in (PythonLexer, BashLexer, SqlLexer)\n"
+        "             if '_tokens' in c.__dict__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, check=True)
+    assert done.stdout.strip() == "['BashLexer', 'PythonLexer']"

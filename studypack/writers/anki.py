@@ -147,6 +147,7 @@ def prerender(pack: Pack, context: DeckContext, workers: int,
         note = images.note_file(card.source.path, context.roots)
         return _render(card, images.image_resolver(note, context.roots), context.media_dir)
 
+    markup.warm_up(text for card in todo for text in (card.question, card.answer))
     for key, fields in zip(keys, forked.in_chunks(render, todo, workers, done=on_card),
                            strict=True):
         kept.put(key, fields)

@@ -167,6 +167,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     if stable:
         # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
         # Objects that exist now are never collected there, so their pages stay shared.
+        markup.warm_up(text for card in pack.cards for text in (card.question, card.answer))
         gc.freeze()
         try:
             finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
