@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,13 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
+@cache
 def template_env() -> jinja2.Environment:
-    """The one Jinja environment every writer renders its templates with."""
+    """The one Jinja environment every writer renders its templates with.
+
+    One per process, so a template is compiled once (forked processes inherit it); Jinja
+    still reloads a template whose file changed.
+    """
     import jinja2  # loaded only when something is rendered: a no-op rebuild renders nothing
 
     return jinja2.Environment(

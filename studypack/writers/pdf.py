@@ -168,6 +168,8 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
         # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
         # Objects that exist now are never collected there, so their pages stay shared.
         markup.warm_up(text for card in pack.cards for text in (card.question, card.answer))
+        for kind in sorted({job.kind for job in jobs}):
+            template_env().get_template(f"print/{kind}.html.j2")
         gc.freeze()
         try:
             finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
