@@ -26,6 +26,7 @@ with found_by_ldconfig():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE = "studypack:/"  # the only base URL pages use; everything else is refused
+TEMPLATE = {"cheatsheet": "print/cheatsheet.html.j2", "handout": "print/handout.html.j2"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
               for title, items in shown.topics]
     panel = [{"formula": _html(entry.card, f"$${entry.tex}$$", context, page),
               "label": entry.label} for entry in shown.panel]
-    html = template_env().get_template("print/cheatsheet.html.j2").render(
+    html = template_env().get_template(TEMPLATE["cheatsheet"]).render(
         title=pack.title, date=date, topics=topics, formulas=panel, layout=context.layout)
     pages = _render(html, target, page)
     if pages > context.layout.page_budget:
@@ -125,7 +126,7 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
                   title: str, date: str) -> list[Diagnostic]:
     """Full answers of some topics, with contents, bookmarks, self-test and answer key."""
     page = _Page()
-    html = template_env().get_template("print/handout.html.j2").render(
+    html = template_env().get_template(TEMPLATE["handout"]).render(
         title=title, pack_title=pack.title, date=date,
         topics=[_topic_context(t, pack, context, page) for t in topics])
     _render(html, target, page)
@@ -167,9 +168,10 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     if stable:
         # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
         # Objects that exist now are never collected there, so their pages stay shared.
-        markup.warm_up(text for card in pack.cards for text in (card.question, card.answer))
+        markup.warm_up(text for card in _rendered_cards(pack, jobs)
+                       for text in (card.question, card.answer))
         for kind in sorted({job.kind for job in jobs}):
-            template_env().get_template(f"print/{kind}.html.j2")
+            template_env().get_template(TEMPLATE[kind])
         gc.freeze()
         try:
             finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
@@ -204,6 +206,14 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
 def _leave_interrupts_to_the_build() -> None:
     """Ctrl-C reaches every process of the terminal: only the build itself should stop on it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _rendered_cards(pack: Pack, jobs: list[PdfJob]) -> list[Card]:
+    """The cards whose Markdown these PDFs render: all of them once the cheat sheet is one."""
+    if any(job.kind == "cheatsheet" for job in jobs):
+        return list(pack.cards)
+    chosen = {slug for job in jobs for slug in job.topics}
+    return [card for topic in pack.topics if topic.slug in chosen for card in topic.cards]
 
 
 def _work(pack: Pack, job: PdfJob) -> int:
