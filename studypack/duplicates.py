@@ -16,14 +16,17 @@ _FILLER = frozenset(
     "from into between difference differences mean meaning means term".split()
 )
 _FIELD_PHRASE = re.compile(r"\b(in|for|of) (deep|machine) learning( models?)?\b")
+# A word is a run of letters or digits in any script; in scripts written without spaces
+# (Chinese, Japanese) each character counts as a word.
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_\u3040-\u30ff\u3400-\u9fff]+")
 _BLOCK_LIMIT = 50  # words shared by more questions than this are too common to block on
 
 
 def content_words(question: str) -> list[str]:
     """The question's meaningful words, lower-cased and crudely singularised."""
     text = _FIELD_PHRASE.sub(" ", question.lower().replace("’", "'"))
-    words = [w for w in re.findall(r"[a-z0-9]+", text) if w not in _FILLER]
-    return [_singular(w) for w in words] or re.findall(r"[a-z0-9]+", question.lower())
+    words = [w for w in _WORD.findall(text) if w not in _FILLER]
+    return [_singular(w) for w in words] or _WORD.findall(question.lower())
 
 
 def _singular(word: str) -> str:

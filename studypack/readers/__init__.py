@@ -19,6 +19,7 @@ from studypack.readers import (
     intermediate_yaml,
     labelled,
     leftovers,
+    navigation,
     numbered,
     outline,
     sections,
@@ -43,7 +44,7 @@ READERS: dict[str, ModuleType] = {
 
 def choose_dialect(source: Source, overrides: dict[str, str]) -> tuple[str | None, float]:
     """The dialect for a file and how sure we are: front matter, config globs, then detection."""
-    return _choose(source, overrides, split_lines(source.text), _evidence)
+    return _choose(source, overrides, _lines(source), _evidence)
 
 
 def _choose(source: Source, overrides: dict[str, str], lines: list[Line],
@@ -65,7 +66,7 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     Detection works per section too: a file that mixes shapes is read a run of sections at a
     time, each by its own reader, and its Document lists which reader read which lines.
     """
-    lines = split_lines(source.text)
+    lines = _lines(source)
     evidence = _SectionEvidence()
     dialect, confidence = _choose(source, overrides, lines, evidence)
     diagnostics = list(source.diagnostics)
@@ -109,6 +110,11 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
                                    f"looks like a question, but no reader took it: {text}")
                         for number, text in leftovers.unread(lines, items)]
     return replace(document, diagnostics=tuple(diagnostics))
+
+
+def _lines(source: Source) -> list[Line]:
+    """The file's lines, its navigation (contents lists, back-links) blanked."""
+    return navigation.strip(split_lines(source.text))
 
 
 def _forced(source: Source, overrides: dict[str, str]) -> str | None:

@@ -14,19 +14,68 @@ BULLET = re.compile(r"^(\s*)([-*+])\s+(.*)$")
 NUMBERED = re.compile(r"^(\s*)(\d{1,3})[.)]\s+(.*)$")
 DIFFICULTY_MARKER = re.compile(r"^\s*\[(E|M|H|easy|medium|hard)\]", re.I)
 
-_QUESTION_OPENERS = (
+# Interrogative and prompting first words, per language (weak cues: a question mark is strong).
+_QUESTION_OPENERS = frozenset((
+    # English
     "what how why when where which who whom whose is are was were do does did can could "
     "should would will shall may might must explain describe compare contrast define list "
     "name derive write implement give draw compute calculate estimate discuss outline "
     "state prove show suggest design fill sketch differentiate distinguish summarize "
-    "summarise tell"
-).split()
+    "summarise tell "
+    # Russian, Ukrainian
+    "что как почему зачем когда где какой какая какое какие каков чем кто сколько куда "
+    "откуда можно объясните опишите перечислите назовите сравните "
+    "що як чому навіщо коли де який яка яке які хто скільки чим куди поясніть опишіть "
+    # Spanish, Portuguese
+    "qué cómo como cuál cuáles cuándo dónde quién quiénes cuánto cuántos "
+    "explique explica describa defina "
+    "qual quais quando onde quem quanto quantos descreva "
+    # French
+    "qu'est-ce quel quelle quels quelles comment pourquoi quand où qui combien "
+    "expliquez décrivez définissez citez "
+    # German
+    "was wie warum wieso weshalb wann wo wozu welche welcher welches wer wem wen "
+    "erklären erkläre beschreibe beschreiben nenne nennen "
+    # Italian
+    "che cosa cos'è come perché quale quali quando dove chi quanto spiega descrivi "
+    "definisci "
+    # Greek
+    "τι πώς γιατί πότε πού ποιος ποια ποιο ποιοι ποιες εξηγήστε περιγράψτε"
+).split())
+# Two-word openers whose first word alone asks nothing ("o", "por", "à").
+_OPENER_PAIRS = frozenset({"o que", "por que", "por qué", "para qué", "para que", "à quoi",
+                           "a quoi", "a cosa", "a che", "en qué", "em que"})
+# Interrogative morphemes in scripts written without spaces between words.
+_CJK_CUES = (
+    "什么", "甚麼", "為什麼", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "是否",
+    "有何", "何谓", "区别", "區別", "简述", "說明", "说明", "说说", "说一下", "谈谈", "介绍",
+    "解释", "とは", "なぜ", "何", "どう", "どの", "どれ", "いつ", "違い", "ですか", "ますか",
+    "무엇", "무슨", "뭔가", "왜", "어떻게", "어떤", "언제", "어디", "누가", "차이", "설명",
+    "인가요", "나요", "까요", "ㅂ니까",
+)
+# Marks that end a question: Latin and Greek `?`, full-width, Arabic, Armenian, Ethiopic.
+QUESTION_MARKS = "?？؟;՞፧⸮"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
 _COMPARISON = re.compile(r"\b(vs\.?|versus)\s", re.I)
 # Headings and terms that organise notes rather than ask anything.
 NON_QUESTION_TITLES = frozenset(
     "table of contents|contents|toc|reference|references|resources|links|further reading|"
     "see also|notes|tip|tips|sources|bibliography|credits|acknowledgements|license|"
-    "introduction|overview|summary|index|interviews|questions|faq|answers|appendix".split("|")
+    "introduction|overview|summary|index|interviews|questions|faq|answers|appendix|"
+    # the same in other languages: contents, references, sources, literature, links
+    "содержание|оглавление|источники|литература|ссылки|полезные ссылки|список литературы|"
+    "зміст|джерела|література|посилання|корисні посилання|"
+    "referencias|fuentes|bibliografía|índice|enlaces|véase también|"
+    "referências|fontes|bibliografia|sumário|ligações|veja também|"
+    "références|sommaire|table des matières|liens|voir aussi|"
+    "quellen|literatur|inhalt|inhaltsverzeichnis|siehe auch|weiterführende links|"
+    "riferimenti|fonti|indice|collegamenti|vedi anche|"
+    "参考|参考资料|参考文献|参考链接|资料|目录|目錄|相关链接|延伸阅读|"
+    "参考リンク|目次|関連リンク|"
+    "참고|참고 자료|참고자료|참고 문헌|출처|목차|"
+    "πηγές|βιβλιογραφία|αναφορές|περιεχόμενα|"
+    "المراجع|مراجع|المصادر|مصادر|المحتويات".split("|")
 )
 # Kinds of admonition or callout that hold a question, and words that only label an answer.
 QUESTION_KINDS = frozenset({"question", "faq", "help", "quiz", "flashcard", "qa"})
@@ -47,6 +96,7 @@ class Line:
     number: int  # 1-based
     text: str
     in_code: bool  # inside a fenced code block (fence lines included)
+    linked: bool = False  # a heading the file's own table of contents points at
 
     @property
     def blank(self) -> bool:
@@ -131,10 +181,25 @@ def is_question_like(text: str) -> bool:
     words = plain(text)
     if not words or is_non_question_title(words):
         return False
-    if words.rstrip(" .:").endswith("?"):
+    if ends_with_question_mark(words):
         return True
-    first = re.sub(r"['’]s$", "", re.split(r"[\s,:;/(]", words, maxsplit=1)[0])
-    return first in _QUESTION_OPENERS or bool(_COMPARISON.search(words + " "))
+    opening = re.split(r"[\s,:;/(]", words.lstrip("¿¡"), maxsplit=2)
+    first = re.sub(r"['’]s$", "", opening[0])
+    if first in _QUESTION_OPENERS or " ".join(opening[:2]) in _OPENER_PAIRS \
+            or _COMPARISON.search(words + " "):
+        return True
+    return bool(_CJK.search(words)) and any(cue in words for cue in _CJK_CUES)
+
+
+def ends_with_question_mark(text: str) -> bool:
+    """True when the text ends with a question mark of any script.
+
+    An ASCII `;` asks only in Greek, where it is the question mark.
+    """
+    end = text.rstrip(" .:。")[-1:]
+    if not end or end not in QUESTION_MARKS:
+        return False
+    return end != ";" or bool(_GREEK.search(text))
 
 
 def is_non_question_title(text: str) -> bool:

@@ -23,14 +23,15 @@ class _Heading:
     level: int
     title: str
     line: int
+    linked: bool
     body: list[Line] = field(default_factory=list)
     leaf: bool = True
 
 
 def detect(lines: list[Line]) -> int:
-    """Evidence: headings that read as questions."""
-    return sum(1 for line in lines
-               if (title := heading(line)) and title[0] > 1 and is_question_like(title[1]))
+    """Evidence: headings that read as questions or that the file's contents list points at."""
+    return sum(1 for line in lines if (title := heading(line)) and title[0] > 1
+               and (line.linked or is_question_like(title[1])))
 
 
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
@@ -55,7 +56,7 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
 def _asks(h: _Heading, answer: str, question_level: int) -> bool:
     if is_non_question_title(h.title) or looks_like_link(h.title) or not plain(h.title):
         return False
-    if is_question_like(h.title):
+    if h.linked or is_question_like(h.title):
         return h.leaf or bool(answer)
     return h.leaf and h.level >= question_level and h.level > 1
 
@@ -67,7 +68,7 @@ def _headings(lines: list[Line]) -> list[_Heading]:
         if title:
             if found and title[0] > found[-1].level:
                 found[-1].leaf = False
-            found.append(_Heading(title[0], title[1], line.number))
+            found.append(_Heading(title[0], title[1], line.number, line.linked))
         elif found:
             found[-1].body.append(line)
     # A heading followed by deeper ones (before a sibling) groups them.

@@ -1,7 +1,7 @@
 """Finds questions no reader took, so a shape the readers miss is reported, never lost silently.
 
-A line counts when it ends with `?`, reads as a question and appears in no item the readers
-returned (as a question or inside an answer).
+A line counts when it ends with a question mark of any script, reads as a question and appears
+in no item the readers returned (as a question or inside an answer).
 """
 
 from __future__ import annotations
@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 
 from studypack.model import RawItem
-from studypack.readers.common import Line, is_question_like
+from studypack.readers.common import (
+    QUESTION_MARKS,
+    Line,
+    ends_with_question_mark,
+    is_question_like,
+)
 
 # What may open a line before its words: quotes, heading marks, list markers, callout types,
 # question labels, difficulty markers; taken off one after another.
@@ -20,16 +25,17 @@ _INLINE = re.compile(r"<[^>]+>|\*\*|__")
 
 def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> list[tuple[int, str]]:
     """(line number, text) of every question-looking line that no item holds."""
-    # A line without "?" cannot end with one once its markup is gone: skip it (most lines).
-    asking = [line for line in lines if "?" in line.text and not line.in_code]
+    # A line without a question mark cannot end with one once its markup is gone: skip it.
+    asking = [line for line in lines if not line.in_code and _marked(line.text)]
     if not asking:
         return []
     held = {_core(part) for item in items for text in (item.stem, item.question, item.answer)
-            for part in text.split("\n") if "?" in part}
+            for part in text.split("\n") if _marked(part)}
     found = []
     for line in asking:
         core = _core(line.text)
-        if core.endswith("?") and len(core.split()) >= 3 and core not in held \
+        if core[-1:] in QUESTION_MARKS and ends_with_question_mark(core) and _long_enough(core) \
+                and core not in held \
                 and is_question_like(core):
             found.append((line.number, core))
     return found
@@ -41,3 +47,12 @@ def _core(text: str) -> str:
     while (prefix := _PREFIX.match(text)) and prefix.end():
         text = text[prefix.end():]
     return " ".join(text.split())
+
+
+def _marked(text: str) -> bool:
+    return any(mark in text for mark in QUESTION_MARKS)
+
+
+def _long_enough(core: str) -> bool:
+    """Three words, or six characters of a script written without spaces."""
+    return len(core.split()) >= 3 or (len(core) >= 6 and not core.isascii())
