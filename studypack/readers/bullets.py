@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from studypack.errors import Diagnostic
 from studypack.model import RawItem
 from studypack.readers.common import (
     BULLET,
     Line,
     block_text,
+    ends_with_question_mark,
     heading,
     is_non_question_title,
     is_question_like,
     looks_like_link,
+    plain,
 )
+
+_MIN_BANK = 3  # bullets a section needs before it can be a question bank
 
 
 def detect(lines: list[Line]) -> int:
@@ -31,8 +37,13 @@ def detect(lines: list[Line]) -> int:
 
 
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
-    """Every top-level bullet that asks something or explains a term, with its sub-bullets."""
-    items: list[RawItem] = []
+    """Every top-level bullet that asks something or explains a term, with its sub-bullets.
+
+    A section whose bullets mostly ask and mostly go unanswered is a question bank: there
+    every bullet asks (imperatives too), asking sub-bullets are follow-up questions, and a
+    list after a prompt's colon belongs to the prompt.
+    """
+    entries: list[_Entry] = []
     section: list[tuple[int, str]] = []
     current: tuple[Line, str] | None = None  # the open bullet and its text
     body: list[Line] = []
@@ -40,7 +51,8 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     def close() -> None:
         nonlocal current, body
         if current is not None:
-            items.extend(_item(current, body, section))
+            entries.append(_Entry(current[0], current[1], body,
+                                  tuple(title for _, title in section)))
         current, body = None, []
 
     for line in lines:
@@ -59,15 +71,64 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         elif not line.blank:
             close()  # prose between lists is not part of any card
     close()
-    return items, []
+    banks = _question_banks(entries)
+    return [item for entry in entries for item in _item(entry, entry.section in banks)], []
 
 
-def _item(current: tuple[Line, str], body: list[Line],
-          section: list[tuple[int, str]]) -> list[RawItem]:
-    line, text = current
+@dataclass(frozen=True)
+class _Entry:
+    line: Line
+    text: str
+    body: list[Line]
+    section: tuple[str, ...]
+
+
+def _question_banks(entries: list[_Entry]) -> set[tuple[str, ...]]:
+    """The sections whose bullets are at least two-thirds questions and two-thirds bare."""
+    by_section: dict[tuple[str, ...], list[_Entry]] = {}
+    for entry in entries:
+        by_section.setdefault(entry.section, []).append(entry)
+    return {section for section, group in by_section.items()
+            if len(group) >= _MIN_BANK
+            and 3 * sum(is_question_like(entry.text) for entry in group) >= 2 * len(group)
+            and 3 * sum(not block_text(entry.body) for entry in group) >= 2 * len(group)}
+
+
+def _item(entry: _Entry, bank: bool) -> list[RawItem]:
+    line, text, body, titles = entry.line, entry.text, entry.body, entry.section
     answer = block_text(body)
     if looks_like_link(text) or is_non_question_title(text):
         return []
-    if not answer and not is_question_like(text):
+    if not answer and not (bank or is_question_like(text)):
         return []  # a one-line remark, not a question
-    return [RawItem(text, answer, line.number, tuple(title for _, title in section))]
+    follow_ups = _follow_ups(body, bank)
+    if follow_ups and (bank or is_question_like(text)):
+        # Sub-bullets that all ask are further questions, not the answer: each its own card.
+        return [RawItem(text, "", line.number, titles),
+                *(RawItem(ask, "", number, titles) for number, ask in follow_ups)]
+    if bank and text.rstrip(" *_").endswith(":") and _only_bullets(body):
+        return [RawItem(f"{text}\n\n{answer}", "", line.number, titles)]
+    return [RawItem(text, answer, line.number, titles)]
+
+
+def _follow_ups(body: list[Line], bank: bool) -> list[tuple[int, str]]:
+    """(line, question) of each sub-bullet when the body is nothing but asking sub-bullets.
+
+    Outside a question bank each must end with a question mark: an answer's bullets may
+    open with words that ask ("Can be used for ...").
+    """
+    asks: list[tuple[int, str]] = []
+    for line in body:
+        if line.blank:
+            continue
+        match = None if line.in_code else BULLET.match(line.text)
+        if not match or not (is_question_like(match.group(3)) if bank
+                             else ends_with_question_mark(plain(match.group(3)))):
+            return []
+        asks.append((line.number, match.group(3).strip()))
+    return asks
+
+
+def _only_bullets(body: list[Line]) -> bool:
+    return any(not line.blank for line in body) and all(
+        line.blank or (not line.in_code and BULLET.match(line.text)) for line in body)

@@ -18,6 +18,7 @@ from studypack.model import RawItem
 from studypack.readers.common import (
     Line,
     block_text,
+    ends_with_question_mark,
     heading,
     is_answer_label,
     is_non_question_title,
@@ -66,7 +67,9 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     body: list[Line] = []  # lines under the current heading
 
     def close_heading() -> None:
-        if trail and not trail[-1].blocks and is_question_like(trail[-1].title):
+        # A level-1 heading titles the file: its intro text is no answer.
+        if trail and not trail[-1].blocks and is_question_like(trail[-1].title) \
+                and (trail[-1].level > 1 or ends_with_question_mark(trail[-1].title)):
             items.append(RawItem(trail[-1].title, block_text(body), trail[-1].line,
                                  tuple(h.title for h in trail[:-1])))
 

@@ -43,7 +43,7 @@ def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> lis
 
 def _core(text: str) -> str:
     """The words of a line without list, heading, quote, bold, label or HTML markup."""
-    text = _INLINE.sub("", text)
+    text = _INLINE.sub("", text).strip().strip("*_")  # an italic line: *Question: ...?*
     while (prefix := _PREFIX.match(text)) and prefix.end():
         text = text[prefix.end():]
     return " ".join(text.split())

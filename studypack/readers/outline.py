@@ -110,12 +110,16 @@ def _collect_all(nodes: list[_Node], section: tuple[str, ...], stem: str,
                  items: list[RawItem], lists_ask: bool) -> None:
     for node in nodes:
         peers = [peer for peer in nodes if peer.section == node.section]
-        in_question_list = lists_ask and 2 * sum(peer.asks for peer in peers) >= len(peers)
-        _collect(node, section, stem, items, lists_ask, in_question_list)
+        asking = sum(peer.asks for peer in peers)
+        in_question_list = lists_ask and 2 * asking >= len(peers)
+        # A plain list none of whose items asks is lecture text (terms with their examples),
+        # not questions, in a file whose questions are numbered items that ask.
+        lecture = lists_ask and not asking
+        _collect(node, section, stem, items, lists_ask, in_question_list, lecture)
 
 
 def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawItem],
-             lists_ask: bool, in_question_list: bool) -> None:
+             lists_ask: bool, in_question_list: bool, lecture: bool = False) -> None:
     body = block_text(node.body)
     if node.children and not node.marked:
         words = len(plain(node.text).split())
@@ -127,7 +131,7 @@ def _collect(node: _Node, section: tuple[str, ...], stem: str, items: list[RawIt
             child_stem, child_section = stem, (*section, node.text.rstrip(" ."))
         _collect_all(node.children, child_section, child_stem, items, lists_ask)
         return
-    if node.asks or body or (in_question_list and not node.children):
+    if node.asks or (body and not lecture) or (in_question_list and not node.children):
         question, answer = _split_front(node.text, node.body)
         items.append(RawItem(question, answer, node.line, (*node.section, *section), stem))
     _collect_all(node.children, section, stem, items, lists_ask)
