@@ -23,6 +23,7 @@ from studypack.readers import (
     numbered,
     outline,
     sections,
+    table,
 )
 from studypack.readers.common import Line, split_lines, unclosed_fence
 from studypack.sources import Source
@@ -38,6 +39,7 @@ READERS: dict[str, ModuleType] = {
     "flashcard": flashcard,
     "labelled": labelled,
     "numbered": numbered,
+    "table": table,
     "yaml": intermediate_yaml,
 }
 
