@@ -1,7 +1,8 @@
 """Reads labelled and bold Q&A notes: `Q1: ...` or `**What is X?**`, answers in the paragraphs
 below, optionally starting with `A:` or `**Answer:**`.
 
-A question is a paragraph, heading or list item labelled `Q:`/`Q3.`/`Question 3:`, a paragraph
+A question is a paragraph, heading or list item labelled `Q:`/`Q3.`/`Question 3:` (or a
+numbered prompt label in any language: `Task 3:`, `Задача 5.`, a bold `**3)**`), a paragraph
 that is one bold question, or a question-like heading; a heading that is only a label
 ("Question 3") takes the next paragraph as its question. An `A:`/`Answer:` label answers the
 paragraph (or heading) just above it. An answer runs to the next question, heading or thematic
@@ -24,6 +25,20 @@ _Q_LABEL = re.compile(
     rf"(?:(?P<sep>[:.)]|-(?=\s)){_EMPHASIS})?\s*",
     re.I,
 )
+# Words that label a numbered prompt ("Task 3:", "Задача 5."); only with their number, since
+# "Problem:" alone opens ordinary prose.
+_PROMPT_WORDS = (
+    "task|exercise|problem|question|задача|задание|вопрос|упражнение|завдання|питання|"
+    "aufgabe|frage|übung|ejercicio|pregunta|problema|exercice|esercizio|domanda|exercício|"
+    "pergunta|questão|问题|题目|练习|習題|問題|문제|질문|연습"
+)
+_PROMPT_LABEL = re.compile(
+    rf"^\s*{_ITEM}{_EMPHASIS}(?:{_PROMPT_WORDS})\s*#?\s*\d{{1,3}}\s*{_EMPHASIS}"
+    rf"(?:(?:[:.)]|-(?=\s)){_EMPHASIS})?\s*",
+    re.I,
+)
+# A bold number opening a paragraph: "**3)** The number of active users."
+_BOLD_NUMBER = re.compile(r"^\s{0,3}(\*\*|__)\d{1,3}[.):]?\1\s*")
 _A_LABEL = re.compile(
     rf"^\s*{_ITEM}{_EMPHASIS}(?:A|Ans|Answer|Solution)\s*\d*\s*{_EMPHASIS}\s*:\s*{_EMPHASIS}\s*"
     rf"|^\s*{_ITEM}(?:\*\*|__)(?:A|Ans|Answer|Solution)(?:\*\*|__)\s*$"
@@ -155,7 +170,9 @@ def _q_label(text: str) -> str | None:
     """The question after a `Q:`-style label ("" for a label alone); None when unlabelled."""
     match = _Q_LABEL.match(text)
     if not match or not (match.group("sep") or match.group("n")):
-        return None
+        match = _PROMPT_LABEL.match(text) or _BOLD_NUMBER.match(text)
+        if not match:
+            return None
     return re.sub(r"^(\*\*|__)(.+)\1$", r"\2", text[match.end():].strip()).strip()
 
 
