@@ -28,6 +28,8 @@ from studypack.readers import (
 from studypack.readers.common import Line, split_lines, unclosed_fence
 from studypack.sources import Source
 
+UNSURE = 0.6  # below this share of the evidence, the chosen shape is reported as a close call
+
 # One line per dialect: name -> module with detect(lines) -> int and read(lines, path).
 READERS: dict[str, ModuleType] = {
     "admonition": admonition,
@@ -107,11 +109,23 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
                         for run in runs)
         document = Document(source.rel, "mixed", min(run.confidence for run in runs),
                             _embedded(items, source), source.front_matter, sections=read_by)
+    diagnostics += _unsure(source.rel, document, items)
     if dialect != "yaml":
         diagnostics += [Diagnostic(source.rel, number, "warning",
                                    f"looks like a question, but no reader took it: {text}")
                         for number, text in leftovers.unread(lines, items)]
     return replace(document, diagnostics=tuple(diagnostics))
+
+
+def _unsure(path: str, document: Document, items: list[RawItem]) -> list[Diagnostic]:
+    """A warning for each file or run of sections whose shape was a close call."""
+    reads = document.sections or (SectionRead(items[0].line if items else 1, document.dialect,
+                                              document.confidence),)
+    return [Diagnostic(path, read_by.line, "warning",
+                       f"read as {read_by.dialect} questions, but only {read_by.confidence:.0%} "
+                       "sure: other shapes fit too; check these cards, or name the shape with "
+                       "`dialect:` in the note's front matter")
+            for read_by in reads if 0 < read_by.confidence < UNSURE]
 
 
 def _lines(source: Source) -> list[Line]:

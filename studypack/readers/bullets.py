@@ -84,14 +84,19 @@ class _Entry:
 
 
 def _question_banks(entries: list[_Entry]) -> set[tuple[str, ...]]:
-    """The sections whose bullets are at least two-thirds questions and two-thirds bare."""
+    """The sections whose bullets are at least two-thirds questions and two-thirds unanswered."""
     by_section: dict[tuple[str, ...], list[_Entry]] = {}
     for entry in entries:
         by_section.setdefault(entry.section, []).append(entry)
     return {section for section, group in by_section.items()
             if len(group) >= _MIN_BANK
             and 3 * sum(is_question_like(entry.text) for entry in group) >= 2 * len(group)
-            and 3 * sum(not block_text(entry.body) for entry in group) >= 2 * len(group)}
+            and 3 * sum(_bare(entry) for entry in group) >= 2 * len(group)}
+
+
+def _bare(entry: _Entry) -> bool:
+    """True when a bullet has no answer: nothing below it, or only follow-up questions."""
+    return not block_text(entry.body) or bool(_follow_ups(entry.body, bank=False))
 
 
 def _item(entry: _Entry, bank: bool) -> list[RawItem]:
