@@ -130,7 +130,8 @@ def _unsure(path: str, document: Document, items: list[RawItem]) -> list[Diagnos
 
 def _lines(source: Source) -> list[Line]:
     """The file's lines, its navigation (contents lists, back-links) blanked."""
-    return navigation.strip(split_lines(source.text))
+    lines = split_lines(source.text)
+    return navigation.strip(lines) if navigation.may_hold(source.text) else lines
 
 
 def _forced(source: Source, overrides: dict[str, str]) -> str | None:

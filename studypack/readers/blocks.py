@@ -7,6 +7,7 @@ one parser instance serves the whole build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,10 @@ from studypack.readers.common import Line
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+
+
+# The row under a table's header: `|---|:--:|`, pipes at the ends optional.
+_DELIMITER_ROW = re.compile(r"^\s{0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,9 @@ def _parser() -> MarkdownIt:
 
 def tables(lines: list[Line]) -> Iterator[Table]:
     """Every pipe table among the lines, outside code."""
-    if not any("|" in line.text and "-" in line.text for line in lines if not line.in_code):
-        return
+    if not any(_DELIMITER_ROW.match(line.text) for line in lines
+               if "-" in line.text and not line.in_code):
+        return  # no table: spare the parse
     tokens = _parser().parse("\n".join(line.text for line in lines))
     index = 0
     while index < len(tokens):

@@ -20,6 +20,7 @@ from studypack.readers.common import (
 # question labels, difficulty markers; taken off one after another.
 _PREFIX = re.compile(r"^\s*(?:>|#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\[![\w-]+\][-+]?"
                      r"|Q(?:uestion)?\s*\d*\s*[:.]|\[(?:E|M|H|easy|medium|hard)\])", re.I)
+_MARK = re.compile(f"[{re.escape(QUESTION_MARKS)}]")
 _INLINE = re.compile(r"<[^>]+>|\*\*|__")
 
 
@@ -50,7 +51,7 @@ def _core(text: str) -> str:
 
 
 def _marked(text: str) -> bool:
-    return any(mark in text for mark in QUESTION_MARKS)
+    return bool(_MARK.search(text))
 
 
 def _long_enough(core: str) -> bool:

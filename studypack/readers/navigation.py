@@ -25,6 +25,11 @@ _DECORATION = re.compile(
 _MIN_TOC_ITEMS = 2
 
 
+def may_hold(text: str) -> bool:
+    """False when the text has no link into itself: most files, spared the line-by-line look."""
+    return "](#" in text or "href=" in text.lower()
+
+
 def strip(lines: list[Line]) -> list[Line]:
     """The lines with contents lists and back-links blanked and the headings they name linked."""
     out = list(lines)
