@@ -116,3 +116,10 @@ def test_a_close_call_between_shapes_is_a_warning_with_its_line(tmp_path: Path, 
     assert "50% sure" in unsure[0].message
     # The shape it did not read is not lost either.
     assert any(d.line == 3 for d in report.diagnostics if "no reader took it" in d.message)
+
+
+def test_sub_headings_of_a_question_are_part_of_its_answer(run) -> None:
+    report = run(SHAPES / "question-subsections.md")
+    assert _questions(report) == ["What is a container?", "Why are images built in layers?"]
+    answer = report.pack.cards[0].answer
+    assert "**History**" in answer and "podman run" in answer

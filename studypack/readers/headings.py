@@ -35,8 +35,13 @@ def detect(lines: list[Line]) -> int:
 
 
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
-    """A card per question-level heading; group headings and reference lists are context only."""
-    headings = _headings(lines)
+    """A card per question-level heading; group headings and reference lists are context only.
+
+    A heading that does not ask, under one that does ("History", "Example"), is a part of
+    that question's answer, not a card of its own.
+    """
+    headings = _absorb(_headings(lines))
+    _mark_leaves(headings)
     leaf_levels = Counter(h.level for h in headings if h.leaf and h.level > 1)
     # The level most leaves sit at is where this file asks its questions.
     question_level = min(leaf_levels.most_common(), key=lambda kv: (-kv[1], kv[0]))[0] \
@@ -53,6 +58,26 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     return items, []
 
 
+def _absorb(headings: list[_Heading]) -> list[_Heading]:
+    """The headings that stay headings; each non-asking one under an asking one joins its body."""
+    kept: list[_Heading] = []
+    trail: list[_Heading] = []
+    for h in headings:
+        trail = [outer for outer in trail if outer.level < h.level]
+        owner = next((outer for outer in reversed(trail) if _asking(outer)), None)
+        if owner is not None and not _asking(h) and not is_non_question_title(h.title):
+            owner.body += [Line(h.line, "", False), Line(h.line, f"**{h.title}**", False),
+                           *h.body]
+            continue
+        kept.append(h)
+        trail.append(h)
+    return kept
+
+
+def _asking(h: _Heading) -> bool:
+    return (h.linked or is_question_like(h.title)) and not is_non_question_title(h.title)
+
+
 def _asks(h: _Heading, answer: str, question_level: int) -> bool:
     if is_non_question_title(h.title) or looks_like_link(h.title) or not plain(h.title):
         return False
@@ -66,13 +91,14 @@ def _headings(lines: list[Line]) -> list[_Heading]:
     for line in lines:
         title = heading(line)
         if title:
-            if found and title[0] > found[-1].level:
-                found[-1].leaf = False
             found.append(_Heading(title[0], title[1], line.number, line.linked))
         elif found:
             found[-1].body.append(line)
-    # A heading followed by deeper ones (before a sibling) groups them.
-    for index, h in enumerate(found):
-        following = found[index + 1] if index + 1 < len(found) else None
-        h.leaf = following is None or following.level <= h.level
     return found
+
+
+def _mark_leaves(headings: list[_Heading]) -> None:
+    """A heading followed by deeper ones (before a sibling) groups them; the others are leaves."""
+    for index, h in enumerate(headings):
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        h.leaf = following is None or following.level <= h.level
