@@ -124,3 +124,9 @@ def test_sub_headings_of_a_question_are_part_of_its_answer(run) -> None:
     assert sorted(cards) == ["What is a container?", "Why are images built in layers?"]
     answer = cards["What is a container?"]
     assert "**History**" in answer and "podman run" in answer
+
+
+def test_a_reference_section_is_never_read_as_cards(run) -> None:
+    report = run(SHAPES / "bullets-references.md")
+    assert sorted(_questions(report)) == ["Variance", "What is a random variable?",
+                                          "What is the expected value?"]

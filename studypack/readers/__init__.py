@@ -129,9 +129,8 @@ def _unsure(path: str, document: Document, items: list[RawItem]) -> list[Diagnos
 
 
 def _lines(source: Source) -> list[Line]:
-    """The file's lines, its navigation (contents lists, back-links) blanked."""
-    lines = split_lines(source.text)
-    return navigation.strip(lines) if navigation.may_hold(source.text) else lines
+    """The file's lines, its navigation and reference sections blanked."""
+    return navigation.strip(split_lines(source.text), source.text)
 
 
 def _forced(source: Source, overrides: dict[str, str]) -> str | None:

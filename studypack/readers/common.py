@@ -58,25 +58,31 @@ QUESTION_MARKS = "?？؟;՞፧⸮"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _GREEK = re.compile(r"[\u0370-\u03ff]")
 _COMPARISON = re.compile(r"\b(vs\.?|versus)\s", re.I)
-# Headings and terms that organise notes rather than ask anything.
-NON_QUESTION_TITLES = frozenset(
-    "table of contents|contents|toc|reference|references|resources|links|further reading|"
-    "see also|notes|tip|tips|sources|bibliography|credits|acknowledgements|license|"
-    "introduction|overview|summary|index|interviews|questions|faq|answers|appendix|"
-    # the same in other languages: contents, references, sources, literature, links
-    "содержание|оглавление|источники|литература|ссылки|полезные ссылки|список литературы|"
-    "зміст|джерела|література|посилання|корисні посилання|"
-    "referencias|fuentes|bibliografía|índice|enlaces|véase también|"
-    "referências|fontes|bibliografia|sumário|ligações|veja também|"
-    "références|sommaire|table des matières|liens|voir aussi|"
-    "quellen|literatur|inhalt|inhaltsverzeichnis|siehe auch|weiterführende links|"
-    "riferimenti|fonti|indice|collegamenti|vedi anche|"
-    "参考|参考资料|参考文献|参考链接|资料|目录|目錄|相关链接|延伸阅读|"
-    "参考リンク|目次|関連リンク|"
-    "참고|참고 자료|참고자료|참고 문헌|출처|목차|"
-    "πηγές|βιβλιογραφία|αναφορές|περιεχόμενα|"
-    "المراجع|مراجع|المصادر|مصادر|المحتويات".split("|")
+# Headings over references, never over questions: their sections are never read as cards.
+REFERENCE_TITLES = frozenset(
+    "reference|references|resources|links|useful links|further reading|see also|sources|"
+    "bibliography|credits|acknowledgements|license|"
+    "источники|литература|ссылки|полезные ссылки|список литературы|"
+    "джерела|література|посилання|корисні посилання|"
+    "referencias|fuentes|bibliografía|enlaces|véase también|"
+    "referências|fontes|bibliografia|ligações|veja também|"
+    "références|liens|voir aussi|"
+    "quellen|literatur|siehe auch|weiterführende links|"
+    "riferimenti|fonti|collegamenti|vedi anche|"
+    "参考|参考资料|参考文献|参考链接|相关链接|延伸阅读|参考リンク|関連リンク|"
+    "참고|참고 자료|참고자료|참고 문헌|출처|"
+    "πηγές|βιβλιογραφία|αναφορές|"
+    "المراجع|مراجع|المصادر|مصادر".split("|")
 )
+# Headings and terms that organise notes rather than ask anything.
+NON_QUESTION_TITLES = REFERENCE_TITLES | frozenset(
+    "table of contents|contents|toc|notes|tip|tips|introduction|overview|summary|index|"
+    "interviews|questions|faq|answers|appendix|example|examples|history|background|"
+    "conclusion|conclusions|takeaways|key takeaways|prerequisites|next steps|"
+    "содержание|оглавление|зміст|índice|sumário|sommaire|table des matières|inhalt|"
+    "inhaltsverzeichnis|indice|资料|目录|目錄|目次|목차|περιεχόμενα|المحتويات".split("|")
+)
+_TITLE_EDGES = re.compile(r"^[\W_\d]+|[\W_]+$")
 # Kinds of admonition or callout that hold a question, and words that only label an answer.
 QUESTION_KINDS = frozenset({"question", "faq", "help", "quiz", "flashcard", "qa"})
 ANSWER_WORDS = frozenset({"answer", "answers", "a", "ans", "back", "solution", "solutions",
@@ -202,9 +208,19 @@ def ends_with_question_mark(text: str) -> bool:
     return end != ";" or bool(_GREEK.search(text))
 
 
+def is_reference_title(text: str) -> bool:
+    """True for titles such as 'References', 'Источники' or '参考资料'."""
+    return _title_words(text) in REFERENCE_TITLES
+
+
 def is_non_question_title(text: str) -> bool:
     """True for titles such as 'References' or 'Table of contents'."""
-    return plain(text).strip(" .:!") in NON_QUESTION_TITLES
+    return _title_words(text) in NON_QUESTION_TITLES
+
+
+def _title_words(text: str) -> str:
+    """The title's words without the emoji, numbering or punctuation around them."""
+    return _TITLE_EDGES.sub("", plain(text))
 
 
 def is_answer_label(text: str) -> bool:

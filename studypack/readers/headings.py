@@ -13,6 +13,7 @@ from studypack.readers.common import (
     heading,
     is_non_question_title,
     is_question_like,
+    is_reference_title,
     looks_like_link,
     plain,
 )
@@ -65,7 +66,7 @@ def _absorb(headings: list[_Heading]) -> list[_Heading]:
     for h in headings:
         trail = [outer for outer in trail if outer.level < h.level]
         owner = next((outer for outer in reversed(trail) if _asking(outer)), None)
-        if owner is not None and not _asking(h) and not is_non_question_title(h.title):
+        if owner is not None and not _asking(h) and not is_reference_title(h.title):
             owner.body += [Line(h.line, "", False), Line(h.line, f"**{h.title}**", False),
                            *h.body]
             continue

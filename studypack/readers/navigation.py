@@ -1,9 +1,10 @@
-"""Blanks a note's navigation, which is never a card: tables of contents and back-links.
+"""Blanks what is never a card: tables of contents, back-links and reference sections.
 
 A table of contents is a list whose every item is a link into the same file. It is strong
 evidence of the file's unit: the headings it points at are the file's questions, so they are
 marked `linked`. A back-link ("Back to top", "к оглавлению") is a line holding only links into
-the file. Blanked lines keep their numbers, so every report still names the right line.
+the file. A reference section ("References", "Источники", "参考资料") holds links and citations,
+never questions. Blanked lines keep their numbers, so every report still names the right line.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import unicodedata
 from dataclasses import replace
 from urllib.parse import unquote
 
-from studypack.readers.common import Line, plain
+from studypack.readers.common import Line, is_reference_title, plain
 
 _MARKDOWN_LINK = r"\[(?P<text>[^\]]*)\]\(#(?P<anchor>[^)\s]*)\)"
 _HTML_LINK = r"<a\s[^>]*href=[\"']#(?P<anchor2>[^\"']*)[\"'][^>]*>(?P<text2>.*?)</a>"
@@ -25,12 +26,28 @@ _DECORATION = re.compile(
 _MIN_TOC_ITEMS = 2
 
 
-def may_hold(text: str) -> bool:
-    """False when the text has no link into itself: most files, spared the line-by-line look."""
-    return "](#" in text or "href=" in text.lower()
+def strip(lines: list[Line], text: str) -> list[Line]:
+    """The lines without navigation and reference sections; `text` is the whole file."""
+    lines = _without_references(lines)
+    # Most files have no link into themselves: they are spared the line-by-line look.
+    return _without_contents(lines) if "](#" in text or "href=" in text.lower() else lines
 
 
-def strip(lines: list[Line]) -> list[Line]:
+def _without_references(lines: list[Line]) -> list[Line]:
+    """The lines with the body of every reference section blanked, subsections included."""
+    out: list[Line] = []
+    inside: int | None = None  # level of the open reference heading
+    for line in lines:
+        title = line.heading
+        if title and (inside is None or title[0] <= inside):
+            inside = title[0] if is_reference_title(title[1]) else None
+            out.append(line)
+        else:
+            out.append(line if inside is None or line.blank else _blank(line))
+    return out
+
+
+def _without_contents(lines: list[Line]) -> list[Line]:
     """The lines with contents lists and back-links blanked and the headings they name linked."""
     out = list(lines)
     targets: set[str] = set()
