@@ -130,3 +130,13 @@ def test_a_reference_section_is_never_read_as_cards(run) -> None:
     report = run(SHAPES / "bullets-references.md")
     assert sorted(_questions(report)) == ["Variance", "What is a random variable?",
                                           "What is the expected value?"]
+
+
+def test_a_section_titled_references_that_asks_is_still_read(tmp_path: Path, run) -> None:
+    note = tmp_path / "notes" / "git.md"
+    note.parent.mkdir()
+    note.write_text("# Git\n\n## Objects\n\n### What is a blob?\n\nA file's content.\n\n"
+                    "## References\n\n### Where does Git keep branch references?\n\n"
+                    "Under `.git/refs/heads/`.\n", encoding="utf-8")
+    report = run(note.parent)
+    assert len(report.pack.cards) == 2 and not report.diagnostics

@@ -21,7 +21,7 @@ from studypack.readers.common import (
 _PREFIX = re.compile(r"^\s*(?:>|#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\[![\w-]+\][-+]?"
                      r"|Q(?:uestion)?\s*\d*\s*[:.]|\[(?:E|M|H|easy|medium|hard)\])", re.I)
 _MARK = re.compile(f"[{re.escape(QUESTION_MARKS)}]")
-_INLINE = re.compile(r"<[^>]+>|\*\*|__")
+_INLINE = re.compile(r"<[^>]+>|\*\*|__|`")
 
 
 def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> list[tuple[int, str]]:

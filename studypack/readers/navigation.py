@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import replace
 from urllib.parse import unquote
 
-from studypack.readers.common import Line, is_reference_title, plain
+from studypack.readers.common import Line, ends_with_question_mark, is_reference_title, plain
 
 _MARKDOWN_LINK = r"\[(?P<text>[^\]]*)\]\(#(?P<anchor>[^)\s]*)\)"
 _HTML_LINK = r"<a\s[^>]*href=[\"']#(?P<anchor2>[^\"']*)[\"'][^>]*>(?P<text2>.*?)</a>"
@@ -34,17 +34,25 @@ def strip(lines: list[Line], text: str) -> list[Line]:
 
 
 def _without_references(lines: list[Line]) -> list[Line]:
-    """The lines with the body of every reference section blanked, subsections included."""
-    out: list[Line] = []
-    inside: int | None = None  # level of the open reference heading
-    for line in lines:
-        title = line.heading
-        if title and (inside is None or title[0] <= inside):
-            inside = title[0] if is_reference_title(title[1]) else None
-            out.append(line)
-        else:
-            out.append(line if inside is None or line.blank else _blank(line))
+    """The lines with the body of every reference section blanked, subsections included.
+
+    A section so titled that holds a question (Git's "References" are a topic) is kept.
+    """
+    out = list(lines)
+    start: int | None = None  # index of the open reference heading
+    for index, line in enumerate([*lines, None]):
+        title = line.heading if line is not None else (0, "")
+        if title and (start is None or title[0] <= lines[start].heading[0]):
+            if start is not None and not _asks(lines[start + 1 : index]):
+                out[start + 1 : index] = [_blank(inner) for inner in lines[start + 1 : index]]
+            start = index if line is not None and is_reference_title(title[1]) else None
     return out
+
+
+def _asks(lines: list[Line]) -> bool:
+    return any(not line.in_code and ("<summary" in line.text
+                                     or ends_with_question_mark(plain(line.text)))
+               for line in lines)
 
 
 def _without_contents(lines: list[Line]) -> list[Line]:
