@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import yaml
 
+from studypack import cloze
 from studypack.errors import IntermediateError
-from studypack.model import DIFFICULTIES, SCHEMA_VERSION, Card, Pack, Skipped, SourceRef, Topic
+from studypack.model import (
+    DIFFICULTIES,
+    KINDS,
+    SCHEMA_VERSION,
+    Card,
+    Pack,
+    Review,
+    Skipped,
+    SourceRef,
+    Topic,
+)
 
 # LibYAML when PyYAML has it (its wheels do): several times faster than pure Python.
 T = TypeVar("T")
@@ -105,6 +117,11 @@ def _card(card: Card) -> dict[str, Any]:
         data["summary"] = card.summary
     if card.merged:
         data["merged"] = [_source(ref) for ref in card.merged]
+    if card.kind != "basic":
+        data["kind"] = card.kind
+    if card.reviews:
+        data["review"] = [{"due": r.due, "interval": r.interval, "ease": r.ease}
+                          for r in card.reviews]
     return data
 
 
@@ -229,7 +246,13 @@ class _Checker:
         keys = self.mapping(node, "card", {"id", "question", "answer", "source"},
                             _CARD_KEYS - {"id", "question", "answer", "source"})
         answer = self.scalar(keys["answer"], "answer")
-        if not answer.strip():
+        kind = self.scalar(keys["kind"], "kind") if "kind" in keys else "basic"
+        if kind not in KINDS:
+            raise self.fail(keys["kind"], f"kind '{kind}' must be one of {', '.join(KINDS)}")
+        question = self.scalar(keys["question"], "question")
+        if kind == "cloze" and not cloze.numbers(question):
+            raise self.fail(keys["question"], "a cloze card's question needs a {{c1::…}} deletion")
+        if not answer.strip() and kind != "cloze":
             raise self.fail(keys["answer"], "answer must not be empty")
         difficulty = self.scalar(keys["difficulty"], "difficulty", nullable=True) \
             if "difficulty" in keys else None
@@ -246,8 +269,18 @@ class _Checker:
         if card_id in self.ids:
             raise self.fail(keys["id"], f"card id '{card_id}' is used twice")
         self.ids.add(card_id)
-        return Card(card_id, self.scalar(keys["question"], "question"),
-                    answer, difficulty, tags, self.source(keys["source"]), summary, merged)
+        reviews = tuple(self.review(r) for r in self.sequence(keys["review"], "review")) \
+            if "review" in keys else ()
+        return Card(card_id, question, answer, difficulty, tags, self.source(keys["source"]),
+                    summary, merged, kind, reviews)
+
+    def review(self, node: yaml.Node) -> Review:
+        keys = self.mapping(node, "review", {"due", "interval", "ease"})
+        due = self.scalar(keys["due"], "review.due")
+        if not _ISO_DATE.fullmatch(due):
+            raise self.fail(keys["due"], f"review.due '{due}' must be a date, YYYY-MM-DD")
+        return Review(due, self.scalar(keys["interval"], "review.interval", int),
+                      self.scalar(keys["ease"], "review.ease", int))
 
     def skipped(self, node: yaml.Node) -> Skipped:
         keys = self.mapping(node, "skipped entry", {"question", "reason", "source"},
@@ -262,4 +295,6 @@ class _Checker:
         )
 
 
-_CARD_KEYS = {"id", "question", "answer", "difficulty", "tags", "source", "summary", "merged"}
+_CARD_KEYS = {"id", "question", "answer", "difficulty", "tags", "source", "summary", "merged",
+              "kind", "review"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -8,6 +8,18 @@ from studypack.errors import Diagnostic
 
 SCHEMA_VERSION = 1
 DIFFICULTIES = ("easy", "medium", "hard")
+# basic: question -> answer; reversed: also answer -> question; cloze: the question holds
+# Anki cloze deletions ({{c1::text::hint}}), one card per deletion number, the answer is extra.
+KINDS = ("basic", "reversed", "cloze")
+
+
+@dataclass(frozen=True, order=True)
+class Review:
+    """Where a spaced-repetition review in the notes left one card (one per Anki card)."""
+
+    due: str  # ISO date, YYYY-MM-DD
+    interval: int  # days
+    ease: int  # percent: 250 is Anki's factor 2.5
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +44,8 @@ class RawItem:
     tags: tuple[str, ...] = ()
     summary: str | None = None
     topic: str | None = None  # a topic slug stated by the note itself
+    kind: str = "basic"
+    reviews: tuple[Review, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,8 @@ class Card:
     source: SourceRef
     summary: str | None = None
     merged: tuple[SourceRef, ...] = ()  # other places that asked the same question
+    kind: str = "basic"
+    reviews: tuple[Review, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from studypack import duplicates, identity
+from studypack.cloze import CLOZE
 from studypack.config import Config
 from studypack.errors import Diagnostic
 from studypack.identity import LockEntry
-from studypack.model import Card, Document, Pack, RawItem, Skipped, SourceRef, Topic
+from studypack.model import Card, Document, Pack, RawItem, Review, Skipped, SourceRef, Topic
 from studypack.readers.common import is_link_only
 from studypack.topics import Taxonomy
 
@@ -43,6 +44,8 @@ class Draft:
     explicit_id: str | None = None
     id: str = ""
     merged: tuple[SourceRef, ...] = ()
+    kind: str = "basic"
+    reviews: tuple[Review, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def _draft(doc: Document, item: RawItem) -> Draft:
         topic=item.topic or doc.front_matter.topic,
         summary=item.summary,
         explicit_id=item.explicit_id,
+        kind=item.kind,
+        reviews=item.reviews,
     )
 
 
@@ -151,7 +156,7 @@ def skip_unanswered(work: Work, config: Config) -> Work:
     for draft in work.drafts:
         if not draft.question.strip():
             skipped.append(Skipped("", "empty", draft.source, "the question has no text"))
-        elif not draft.answer:
+        elif not draft.answer and not (draft.kind == "cloze" and CLOZE.search(draft.question)):
             skipped.append(Skipped(draft.question, "unanswered", draft.source, topic=draft.topic))
         else:
             if is_link_only(draft.answer):
@@ -246,6 +251,8 @@ def merge_duplicates(work: Work, config: Config, lock: dict[str, LockEntry]) -> 
     drafts = list(work.drafts)
     skipped = list(work.skipped)
     for group in groups:
+        if len({drafts[i].kind for i in group}) > 1:
+            continue  # a cloze and a question with the same words are two ways to learn it
         first, *others = group
         for other in others:
             gone.add(other)
@@ -286,7 +293,8 @@ def _pack(work: Work, config: Config) -> Pack:
     by_topic: dict[str, list[Card]] = defaultdict(list)
     for d in work.drafts:
         by_topic[d.topic or config.default_topic].append(
-            Card(d.id, d.question, d.answer, d.difficulty, d.tags, d.source, d.summary, d.merged))
+            Card(d.id, d.question, d.answer, d.difficulty, d.tags, d.source, d.summary, d.merged,
+                 d.kind, d.reviews))
     slugs = sorted(by_topic, key=lambda s: (order.index(s) if s in order else len(order), s))
     topics = tuple(Topic(slug, config.topic_title(slug), tuple(by_topic[slug])) for slug in slugs)
     skipped = tuple(sorted(work.skipped, key=lambda s: (s.source, s.reason)))
@@ -299,8 +307,10 @@ def _with_lock(pack: Pack, work: Work, lock: dict[str, LockEntry], now: int,
     added, updated = [], []
     topic_of = {card.id: topic.slug for topic in pack.topics for card in topic.cards}
     for card in pack.cards:
+        # A basic card without reviews hashes as it always has: no edit, no update in Anki.
+        shape = (card.kind, card.reviews) if card.kind != "basic" or card.reviews else ()
         digest = identity.content_hash(card.question, card.answer, card.difficulty, card.tags,
-                                       topic_of[card.id], card.summary)
+                                       topic_of[card.id], card.summary, *shape)
         old = lock.get(card.id)
         modified = old.modified if old and old.hash == digest else now
         if old is None:
