@@ -49,6 +49,18 @@ class RawItem:
 
 
 @dataclass(frozen=True)
+class CardSyntax:
+    """How a file marks its own flashcards: the settings of Obsidian's spaced-repetition plugin."""
+
+    inline: str = "::"
+    inline_reversed: str = ":::"
+    multiline: str = "?"
+    multiline_reversed: str = "??"
+    highlight_clozes: bool = True  # ==text== is a deletion
+    bold_clozes: bool = False  # **text** is a deletion
+
+
+@dataclass(frozen=True)
 class FrontMatter:
     """File-level settings from a note's YAML front matter."""
 
@@ -56,6 +68,7 @@ class FrontMatter:
     topic: str | None = None
     tags: tuple[str, ...] = ()
     dialect: str | None = None
+    card_syntax: CardSyntax | None = None  # `flashcards:` settings, when the note gives them
 
 
 @dataclass(frozen=True)

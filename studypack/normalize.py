@@ -172,10 +172,18 @@ def assign_topics(work: Work, config: Config) -> Work:
     taxonomy = Taxonomy(config.topics)
     drafts = []
     for draft in work.drafts:
-        topic = (draft.topic or taxonomy.best(" / ".join(draft.section), draft.question)
+        topic = (draft.topic or _deck_topic(draft.tags, config)
+                 or taxonomy.best(" / ".join(draft.section), draft.question)
                  or config.default_topic)
         drafts.append(replace(draft, topic=topic, tags=_tags((topic, *draft.tags))))
     return replace(work, drafts=tuple(drafts))
+
+
+def _deck_topic(tags: tuple[str, ...], config: Config) -> str | None:
+    """The topic a `#flashcards/deck` tag names, when the deck is one of the config's topics."""
+    known = {rule.slug for rule in config.topics}
+    return next((part for tag in tags if tag.startswith("flashcards/")
+                 for part in tag.split("/")[1:] if part in known), None)
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:

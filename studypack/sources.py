@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from studypack.errors import Diagnostic, NoteFileError, SourceError
-from studypack.model import FrontMatter
+from studypack.model import CardSyntax, FrontMatter
 
 if TYPE_CHECKING:
     import ftfy
@@ -53,6 +53,7 @@ def _fixer() -> ftfy.TextFixerConfig:
 _MAC_ROMAN_RUN = re.compile(r"[^\x00-\x7f\s]{2,}")
 # A fence may open a list item's content: "- ```python".
 FENCE = re.compile(r"^(\s*(?:[-*+]\s+|\d{1,3}[.)]\s+)?)(`{3,}|~{3,})")
+REVIEW_COMMENT = re.compile(r"<!--SR:[^>]*?-->")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -194,7 +195,10 @@ def _redecode_mac_roman(match: re.Match[str]) -> str:
 
 
 def blank_html_comments(text: str, rel: str, diagnostics: list[Diagnostic]) -> str:
-    """Replace HTML comments outside code with blank lines, so line numbers stay true."""
+    """Replace HTML comments outside code with blank lines, so line numbers stay true.
+
+    Review comments of spaced-repetition plugins (`<!--SR:!2026-12-30,30,270-->`) stay.
+    """
     lines = text.split("\n")
     out: list[str] = []
     fence: str | None = None
@@ -234,6 +238,11 @@ def _strip_comments(line: str, open_at: int | None, number: int) -> tuple[str, i
         if start < 0 or _inside_code_span(rest, start):
             kept.append(rest)
             break
+        review = REVIEW_COMMENT.match(rest, start)
+        if review:  # a card's review state: the flashcard reader reads it, no card shows it
+            kept.append(rest[: review.end()])
+            rest = rest[review.end():]
+            continue
         kept.append(rest[:start])
         rest, open_at = rest[start + 4 :], number
     return "".join(kept).rstrip(), open_at
@@ -262,7 +271,7 @@ def _split_front_matter(
         if data is not None:
             diagnostics.append(Diagnostic(rel, 1, "error", "front matter must be a mapping"))
         return body, FrontMatter()
-    known = {"title", "topic", "tags", "dialect"}
+    known = {"title", "topic", "tags", "dialect", "flashcards"}
     for key in sorted(set(data) - known):
         diagnostics.append(
             Diagnostic(rel, 1, "warning", f"front matter key '{key}' is not used (known: "
@@ -276,7 +285,36 @@ def _split_front_matter(
         topic=_str_or_none(data.get("topic")),
         tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
         dialect=_str_or_none(data.get("dialect")),
+        card_syntax=_card_syntax(data.get("flashcards"), rel, diagnostics),
     )
+
+
+_SYNTAX_KEYS = {"separator": "inline", "reversed_separator": "inline_reversed",
+                "multiline_separator": "multiline",
+                "multiline_reversed_separator": "multiline_reversed"}
+_CLOZE_MARKS = {"highlight": "highlight_clozes", "bold": "bold_clozes"}
+
+
+def _card_syntax(data: object, rel: str, diagnostics: list[Diagnostic]) -> CardSyntax | None:
+    """The `flashcards:` front-matter settings: separators and which marks make clozes."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        diagnostics.append(Diagnostic(rel, 1, "error", "front matter 'flashcards' must be a "
+                                      f"mapping (keys: {', '.join([*_SYNTAX_KEYS, 'clozes'])})"))
+        return None
+    settings: dict[str, object] = {}
+    for key, value in data.items():
+        if key in _SYNTAX_KEYS and isinstance(value, str) and value.strip():
+            settings[_SYNTAX_KEYS[key]] = value.strip()
+        elif key == "clozes" and isinstance(value, list) \
+                and all(mark in _CLOZE_MARKS for mark in value):
+            settings.update({field: name in value for name, field in _CLOZE_MARKS.items()})
+        else:
+            diagnostics.append(Diagnostic(
+                rel, 1, "warning", f"front matter flashcards.{key}: not understood (separators "
+                "are text; clozes is a list of highlight, bold)"))
+    return CardSyntax(**settings)  # type: ignore[arg-type]
 
 
 def _str_or_none(value: object) -> str | None:

@@ -28,6 +28,10 @@ from studypack.readers import (
 from studypack.readers.common import Line, split_lines, unclosed_fence
 from studypack.sources import Source
 
+# Readers of cards the author marked as cards: two such cards outweigh every weak cue.
+EXPLICIT = ("flashcard",)
+EXPLICIT_MIN = 4
+WEAK = frozenset({"headings", "bullets", "numbered", "labelled"})
 UNSURE = 0.6  # below this share of the evidence, the chosen shape is reported as a close call
 
 # One line per dialect: name -> module with detect(lines) -> int and read(lines, path).
@@ -57,6 +61,10 @@ def _choose(source: Source, overrides: dict[str, str], lines: list[Line],
     if forced:
         return forced, 1.0
     evidence = detect(lines)
+    if max(evidence[name] for name in EXPLICIT) >= EXPLICIT_MIN:
+        # The author's own card markup outweighs any number of weak cues (question-like
+        # headings, bullets, numbers, bold lines); other markup still competes with it.
+        evidence = {name: count for name, count in evidence.items() if name not in WEAK}
     best = max(evidence, key=lambda name: evidence[name])
     total = sum(evidence.values())
     if evidence[best] == 0:
@@ -86,6 +94,8 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     if fence:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
+    if dialect in EXPLICIT:  # around the author's own cards, weak cues mark lecture text
+        evidence = _SectionEvidence(exclude=WEAK)
     runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, evidence)
     diagnostics += [
         Diagnostic(source.rel, line, "warning",
@@ -94,15 +104,14 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         for line, other, reader in sections.overlooked(lines, runs, evidence)
     ]
     if len(runs) <= 1:
-        items, found = READERS[dialect].read(lines, source.rel)
+        items, found = _read_with(dialect, lines, source)
         diagnostics += found
         document = Document(source.rel, dialect, confidence, _embedded(items, source),
                             source.front_matter)
     else:
         items = []
         for run in runs:
-            part, found = READERS[run.dialect].read(sections.with_context(lines, run),
-                                                    source.rel)
+            part, found = _read_with(run.dialect, sections.with_context(lines, run), source)
             items += part
             diagnostics += found
         read_by = tuple(SectionRead(lines[run.start].number, run.dialect, run.confidence)
@@ -115,6 +124,14 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
                                    f"looks like a question, but no reader took it: {text}")
                         for number, text in leftovers.unread(lines, items)]
     return replace(document, diagnostics=tuple(diagnostics))
+
+
+def _read_with(dialect: str, lines: list[Line],
+               source: Source) -> tuple[list[RawItem], list[Diagnostic]]:
+    """What one reader finds; the flashcard reader also takes the note's card syntax."""
+    if dialect == "flashcard":
+        return flashcard.read(lines, source.rel, source.front_matter.card_syntax)
+    return READERS[dialect].read(lines, source.rel)
 
 
 def _unsure(path: str, document: Document, items: list[RawItem]) -> list[Diagnostic]:
@@ -143,6 +160,8 @@ def _forced(source: Source, overrides: dict[str, str]) -> str | None:
         return "yaml"
     if source.front_matter.dialect:
         return source.front_matter.dialect
+    if source.front_matter.card_syntax is not None:
+        return "flashcard"  # the note sets how it marks its cards
     return next((name for pattern, name in overrides.items() if fnmatch(source.rel, pattern)),
                 None)
 
@@ -157,13 +176,15 @@ class _SectionEvidence:
     Planning the runs and looking for overlooked shapes ask about the same sections.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, exclude: frozenset[str] = frozenset()) -> None:
         self._seen: dict[tuple[int, int], dict[str, int]] = {}
+        self._exclude = exclude
 
     def __call__(self, lines: list[Line]) -> dict[str, int]:
         key = (lines[0].number, len(lines)) if lines else (0, 0)
         if key not in self._seen:
-            self._seen[key] = _evidence(lines)
+            self._seen[key] = {name: 0 if name in self._exclude else count
+                               for name, count in _evidence(lines).items()}
         return self._seen[key]
 
 

@@ -1,98 +1,197 @@
-"""Reads note-app flashcards: `Front::Back` on one line (`:::` too) and multi-line cards whose
-front and back are separated by a line holding only `?` (or `??`), ended by a blank line.
+"""Reads the cards note apps mark themselves, as Obsidian's spaced-repetition plugin does:
+`Front::Back` on one line (`Front:::Back` reversed), a front and a back split by a line holding
+only `?` (`??` reversed), and paragraphs with cloze deletions (`==highlight==`, `{{c1::…}}`).
 
-This is the syntax of Obsidian's spaced-repetition plugins. A reversible card (`:::`, `??`)
-gives one card, front to back; cloze deletions are not questions and are left alone.
+Other separators (`;;` and `;;;`) are found when a file uses them consistently, or set in the
+note's front matter (`flashcards:`). Cards may sit in list and task items. A review comment
+(`<!--SR:!2026-12-30,30,270-->`) after a card is its review state, never card text. Everything
+else in such a file is lecture text, not cards.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from studypack import cloze
 from studypack.errors import Diagnostic
-from studypack.model import RawItem
+from studypack.model import CardSyntax, RawItem, Review
 from studypack.readers.common import BULLET, NUMBERED, Line, block_text, heading
+from studypack.sources import REVIEW_COMMENT
 
-_SEPARATOR = frozenset({"?", "??"})
-_INLINE = re.compile(r"(?<!:):{2,3}(?!:)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _QUALIFIED = re.compile(r"^\s*[a-z_]\w*$")  # the `std` of a bare `std::vector`: not a card
+_SCHEDULE = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
+_DECK_TAG = re.compile(r"(?<![\w/])#flashcards(?:/(?P<deck>[\w/-]+))?")
+_MIN_ALTERNATIVE = 2  # lines using `;;` before a file counts as using it as its separator
 # Dataview-style inline fields (`source:: ...`) use the same separator for metadata.
 _FIELDS = frozenset(
     "tags tag aliases alias source sources author created updated modified date status type "
     "category related up links link url topic course".split()
 )
+_ALTERNATIVE = CardSyntax(inline=";;", inline_reversed=";;;")
 
 
 def detect(lines: list[Line]) -> int:
-    """Evidence: one-line cards and `?` separators (each a strong signal)."""
-    evidence = 2 * sum(1 for line in lines if _inline(line) is not None)
-    return evidence + 2 * sum(1 for index in range(1, len(lines)) if _separates(lines, index))
+    """Evidence: marked cards (each a strong signal)."""
+    syntax = syntax_of(lines, None)
+    separators = {syntax.multiline, syntax.multiline_reversed}
+    evidence = sum(1 for line in lines if _inline(line, syntax) is not None)
+    evidence += sum(1 for index in range(1, len(lines))
+                    if _separates(lines, index, separators))
+    evidence += sum(1 for line in lines if not line.in_code and "{{c" in line.text
+                    and cloze.CLOZE.search(line.text))
+    if evidence:  # highlights are clozes only where a file marks cards some other way too
+        evidence += sum(1 for line in lines if not line.in_code and "==" in line.text
+                        and cloze.has_highlight(line.text))
+    return 2 * evidence
 
 
-def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
-    """A card per one-line card and per `?`-separated card; other text is not a card."""
-    items: list[RawItem] = []
+def syntax_of(lines: list[Line], given: CardSyntax | None) -> CardSyntax:
+    """The file's own settings, or `;;` when it uses that and never `::`, or the defaults."""
+    if given is not None:
+        return given
+    default = CardSyntax()
+    if any(_inline(line, default) for line in lines if "::" in line.text):
+        return default
+    uses = sum(1 for line in lines if ";;" in line.text and _inline(line, _ALTERNATIVE))
+    return _ALTERNATIVE if uses >= _MIN_ALTERNATIVE else default
+
+
+def read(lines: list[Line], path: str,
+         syntax: CardSyntax | None = None) -> tuple[list[RawItem], list[Diagnostic]]:
+    """A card per marked card and per cloze paragraph; other text is not a card."""
+    syntax = syntax_of(lines, syntax)
+    separators = {syntax.multiline, syntax.multiline_reversed}
+    found: list[tuple[int, int, RawItem]] = []  # (first index, last index, item)
     diagnostics: list[Diagnostic] = []
-    section: list[tuple[int, str]] = []
+    trails = _trails(lines)
     used = -1  # index of the last line that belongs to a card
     for index, line in enumerate(lines):
-        title = heading(line)
-        if title:
-            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
+        if index <= used or heading(line):
             continue
-        trail = tuple(t for _, t in section)
-        if index <= used:
-            continue
-        card = _inline(line)
+        card = _inline(line, syntax)
         if card is not None:
-            items.append(RawItem(card[0], card[1], line.number, trail))
+            front, back, reversed_ = card
+            found.append((index, index, RawItem(front, back, line.number, trails[index],
+                                                kind="reversed" if reversed_ else "basic")))
             used = index
-        elif _separates(lines, index):
-            front = _front(lines, index, used)
+        elif _separates(lines, index, separators):
+            start = _front_start(lines, index, used)
             end = _back_end(lines, index + 1)
+            front = [entry for entry in lines[start:index] if not _TAGS_ONLY.match(entry.text)]
             if front:
-                items.append(RawItem(block_text(front), block_text(lines[index + 1:end]),
-                                     front[0].number, trail))
+                kind = "reversed" if line.text.strip() == syntax.multiline_reversed else "basic"
+                found.append((start, end - 1, RawItem(
+                    block_text(front), block_text(lines[index + 1:end]), front[0].number,
+                    trails[index], kind=kind)))
             else:
                 diagnostics.append(Diagnostic(path, line.number, "warning",
-                                              "card separator '?' with no front above it"))
+                                              f"card separator '{line.text.strip()}' with no "
+                                              "front above it"))
             used = end - 1
+    found += _cloze_paragraphs(lines, found, syntax, trails)
+    found.sort(key=lambda entry: entry[0])
+    tags = _deck_tags(lines)
+    items = [_finish(item, tags) for _, _, item in found]
     return items, diagnostics
 
 
-def _inline(line: Line) -> tuple[str, str] | None:
-    """(front, back) of a one-line card."""
-    if "::" not in line.text or line.in_code or heading(line):
+def _finish(item: RawItem, deck: tuple[str, ...]) -> RawItem:
+    """The card without review comments (kept as its reviews) and with its deck tags."""
+    text = f"{item.question}\n{item.answer}"
+    reviews = tuple(Review(*match.groups()[:1], int(match.group(2)), int(match.group(3)))
+                    for comment in REVIEW_COMMENT.findall(text)
+                    for match in _SCHEDULE.finditer(comment))
+    question, answer = (REVIEW_COMMENT.sub("", part).strip()
+                        for part in (item.question, item.answer))
+    if item.kind != "cloze":  # a highlight in a card that is not a cloze is emphasis
+        question, answer = (_marked(part) for part in (question, answer))
+    wanted = len(cloze.numbers(question)) if item.kind == "cloze" \
+        else 2 if item.kind == "reversed" else 1
+    return replace(item, question=question, answer=answer, reviews=reviews[-wanted:],
+                   tags=(*item.tags, *(f"flashcards/{name}" for name in deck)))
+
+
+def _cloze_paragraphs(lines: list[Line], cards: list[tuple[int, int, RawItem]],
+                      syntax: CardSyntax, trails: list[tuple[str, ...]]
+                      ) -> list[tuple[int, int, RawItem]]:
+    """Paragraphs outside the other cards that hold deletions: one cloze card each."""
+    taken = {index for start, end, _ in cards for index in range(start, end + 1)}
+    found = []
+    for start, end in _paragraphs(lines):
+        if any(index in taken for index in range(start, end)):
+            continue
+        text = block_text(lines[start:end])
+        marked = cloze.from_marks(text, highlight=syntax.highlight_clozes,
+                                  bold=syntax.bold_clozes)
+        if not cloze.numbers(marked):
+            continue
+        if end - start == 1 or all(REVIEW_COMMENT.fullmatch(line.text.strip())
+                                   for line in lines[start + 1:end]):
+            marked = _unlisted(marked)
+        found.append((start, end - 1, RawItem(marked, "", lines[start].number, trails[start],
+                                              kind="cloze")))
+    return found
+
+
+def _paragraphs(lines: list[Line]) -> list[tuple[int, int]]:
+    """[start, end) of each run of text lines outside code and headings."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, line in enumerate([*lines, None]):
+        ends = line is None or line.blank or line.in_code or heading(line) is not None
+        if ends and start is not None:
+            runs.append((start, index))
+            start = None
+        elif not ends and start is None:
+            start = index
+    return runs
+
+
+def _inline(line: Line, syntax: CardSyntax) -> tuple[str, str, bool] | None:
+    """(front, back, reversed) of a one-line card."""
+    separator = syntax.inline
+    if separator not in line.text or line.in_code or heading(line):
         return None
     text = _CODE_SPAN.sub(lambda m: "\0" * len(m.group()), line.text)
-    match = _INLINE.search(text)
+    text = REVIEW_COMMENT.sub(lambda m: "\0" * len(m.group()), text)
+    text = cloze.CLOZE.sub(lambda m: "\0" * len(m.group()), text)
+    match = _separator(syntax).search(text)
     if match is None:
         return None
     before, after = line.text[: match.start()], line.text[match.end():]
     if _QUALIFIED.match(before) and after[:1].isidentifier():
         return None
     item = BULLET.match(before) or NUMBERED.match(before)
-    front = (item.group(3) if item else before).strip()
+    front = _TASK_BOX.sub("", (item.group(3) if item else before).strip())
     if not front or front.lower() in _FIELDS:
         return None
-    return front, after.strip()
+    return front, after.strip(), match.group() == syntax.inline_reversed
 
 
-def _separates(lines: list[Line], index: int) -> bool:
-    """True for a line holding only `?` or `??` right under some text."""
+def _separator(syntax: CardSyntax) -> re.Pattern[str]:
+    """The inline separators, the longer first, not part of a longer run of the same mark."""
+    marks = sorted({syntax.inline, syntax.inline_reversed}, key=len, reverse=True)
+    edge = re.escape(syntax.inline[0])
+    return re.compile(f"(?<!{edge})(?:{'|'.join(map(re.escape, marks))})(?!{edge})")
+
+
+def _separates(lines: list[Line], index: int, separators: set[str]) -> bool:
+    """True for a line holding only a separator (`?`, `??`) right under some text."""
     line = lines[index]
-    return (not line.in_code and line.text.strip() in _SEPARATOR and index > 0
+    return (not line.in_code and line.text.strip() in separators and index > 0
             and not lines[index - 1].blank)
 
 
-def _front(lines: list[Line], index: int, used: int) -> list[Line]:
-    """The lines above a separator, up to a blank line, a heading or the previous card."""
+def _front_start(lines: list[Line], index: int, used: int) -> int:
+    """Where the front above a separator starts: after a blank line, a heading or a card."""
     start = index
     while start - 1 > used and not lines[start - 1].blank and not heading(lines[start - 1]):
         start -= 1
-    return [line for line in lines[start:index] if not _TAGS_ONLY.match(line.text)]
+    return start
 
 
 def _back_end(lines: list[Line], start: int) -> int:
@@ -102,3 +201,34 @@ def _back_end(lines: list[Line], start: int) -> int:
             and not heading(lines[end]):
         end += 1
     return end
+
+
+def _trails(lines: list[Line]) -> list[tuple[str, ...]]:
+    """The headings each line sits under, outermost first."""
+    section: list[tuple[int, str]] = []
+    trails = []
+    for line in lines:
+        title = heading(line)
+        if title:
+            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
+        trails.append(tuple(text for _, text in section))
+    return trails
+
+
+def _deck_tags(lines: list[Line]) -> tuple[str, ...]:
+    """The decks a file's `#flashcards/deck` tags name (a bare `#flashcards` names none)."""
+    decks = [match.group("deck") for line in lines
+             if not line.in_code and "#flashcards" in line.text
+             for match in _DECK_TAG.finditer(line.text) if match.group("deck")]
+    return tuple(dict.fromkeys(decks))
+
+
+def _unlisted(text: str) -> str:
+    """A one-line cloze without its list marker or task box."""
+    item = BULLET.match(text) or NUMBERED.match(text)
+    return _TASK_BOX.sub("", item.group(3)) if item else text
+
+
+def _marked(text: str) -> str:
+    """`==highlights==` as marked text: they only emphasise outside a cloze."""
+    return re.sub(r"(?<![=\\])==(?=\S)([^=\n]+?)(?<=\S)==(?!=)", r"<mark>\1</mark>", text)
