@@ -19,12 +19,24 @@ _FIELD_PHRASE = re.compile(r"\b(in|for|of) (deep|machine) learning( models?)?\b"
 # A word is a run of letters or digits in any script; in scripts written without spaces
 # (Chinese, Japanese) each character counts as a word.
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_\u3040-\u30ff\u3400-\u9fff]+")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+# Words that turn a question into another one when swapped for each other.
+_OPPOSITES = frozenset(frozenset(pair.split("/")) for pair in (
+    "above/below upper/lower max/min maximum/minimum before/after first/last left/right "
+    "positive/negative true/false advantage/disadvantage pro/con over/under high/low "
+    "more/less inner/outer input/output encoder/decoder increase/decrease largest/smallest "
+    "best/worst open/close start/end import/export read/write push/pull client/server "
+    "sync/async internal/external horizontal/vertical row/column odd/even"
+).split())
+_PREFIXES = frozenset(
+    {"", *"un in im il ir de dis non en ex anti pre post over under sub super re mis".split()})
 _BLOCK_LIMIT = 50  # words shared by more questions than this are too common to block on
 
 
 def content_words(question: str) -> list[str]:
     """The question's meaningful words, lower-cased and crudely singularised."""
-    text = _FIELD_PHRASE.sub(" ", question.lower().replace("’", "'"))
+    text = _LINK_TARGET.sub(" ", question)  # an image's or link's address says nothing
+    text = _FIELD_PHRASE.sub(" ", text.lower().replace("’", "'"))
     words = [w for w in _WORD.findall(text) if w not in _FILLER]
     return [_singular(w) for w in words] or _WORD.findall(question.lower())
 
@@ -35,6 +47,31 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _tell_apart(first: str, second: str) -> bool:
+    """True when two alike questions differ in a way that makes them two questions.
+
+    They differ in a number, in a pair of opposites ("above" and "below"), or in a word that
+    only changes its start ("increasing" and "decreasing", "supervised" and "unsupervised").
+    """
+    only_first = set(first.split()) - set(second.split())
+    only_second = set(second.split()) - set(first.split())
+    if any(word.isdigit() or any(ch.isdigit() for ch in word)
+           for word in only_first | only_second):
+        return True
+    return any(frozenset((a, b)) in _OPPOSITES or _prefixed(a, b) or _prefixed(b, a)
+               for a in only_first for b in only_second)
+
+
+def _prefixed(word: str, other: str) -> bool:
+    """True when `word` is `other` with another prefix ("in"/"de", ""/"un"): the same ending
+    of five letters or more after two different prefixes that negate or turn a word."""
+    shared = 0
+    while shared < min(len(word), len(other)) and word[-1 - shared] == other[-1 - shared]:
+        shared += 1
+    first, second = word[: len(word) - shared], other[: len(other) - shared]
+    return shared >= 5 and first != second and first in _PREFIXES and second in _PREFIXES
 
 
 def find_groups(questions: list[str], similarity: int, exclude: set[int]) -> list[list[int]]:
@@ -66,7 +103,8 @@ def find_groups(questions: list[str], similarity: int, exclude: set[int]) -> lis
             continue
         for pos, i in enumerate(members):
             for j in members[pos + 1 :]:
-                if root(i) != root(j) and fuzz.ratio(keys[i], keys[j]) >= similarity:
+                if root(i) != root(j) and fuzz.ratio(keys[i], keys[j]) >= similarity \
+                        and not _tell_apart(keys[i], keys[j]):
                     join(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(questions)):

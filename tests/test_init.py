@@ -44,7 +44,7 @@ def test_the_printed_next_steps_build_the_project(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     out = tmp_path / "my notes" / "output"
     summary = (out / "report.txt").read_text().splitlines()[-1]
-    found, cards = map(int, re.search(r"(\d+) questions in 11 files -> (\d+) cards", summary)
+    found, cards = map(int, re.search(r"(\d+) questions in 13 files -> (\d+) cards", summary)
                        .groups())
     assert found == cards and summary.endswith("none skipped; 0 errors, 0 warnings")
     assert "0 errors, 0 warnings" in built.stdout

@@ -19,8 +19,10 @@ from studypack.readers import (
     intermediate_yaml,
     labelled,
     leftovers,
+    logseq,
     navigation,
     numbered,
+    obsidian_to_anki,
     outline,
     sections,
     table,
@@ -29,7 +31,7 @@ from studypack.readers.common import Line, split_lines, unclosed_fence
 from studypack.sources import Source
 
 # Readers of cards the author marked as cards: two such cards outweigh every weak cue.
-EXPLICIT = ("flashcard",)
+EXPLICIT = ("flashcard", "logseq", "obsidian_to_anki")
 EXPLICIT_MIN = 4
 WEAK = frozenset({"headings", "bullets", "numbered", "labelled"})
 UNSURE = 0.6  # below this share of the evidence, the chosen shape is reported as a close call
@@ -44,7 +46,9 @@ READERS: dict[str, ModuleType] = {
     "details": details,
     "flashcard": flashcard,
     "labelled": labelled,
+    "logseq": logseq,
     "numbered": numbered,
+    "obsidian_to_anki": obsidian_to_anki,
     "table": table,
     "yaml": intermediate_yaml,
 }

@@ -1,4 +1,5 @@
-"""Obsidian image embeds (`![[file.png]]`, `![[file.png|300]]`) as plain Markdown images.
+"""Obsidian image embeds (`![[file.png]]`, `![[file.png|300]]`) as plain Markdown images, and
+wiki links (`[[Some note|shown text]]`) as the text they show.
 
 Obsidian finds an embedded file by name anywhere in the vault, so the image is looked up beside
 the note, then at the notes folder's top, then by name anywhere under it; the Markdown image
@@ -15,13 +16,17 @@ from studypack.readers.common import split_lines
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif")
 _EMBED = re.compile(r"!\[\[(?P<name>[^\]|#]+)(?:#[^\]|]*)?(?:\|(?P<alias>[^\]]*))?\]\]")
+# A wiki link; its pipe is escaped (`\|`) inside tables and clozes.
+_WIKI_LINK = re.compile(r"(?<!!)\[\[(?P<name>[^\[\]|#\n]+)(?:#[^\[\]|\n]*)?"
+                        r"(?:\\?\|(?P<alias>[^\[\]\n]*))?\]\]")
 _SIZE = re.compile(r"^\d+(x\d+)?$")
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 
 
 def to_markdown(text: str, note: Path, root: Path) -> str:
-    """The text with image embeds outside code turned into `![alt](<path>)`."""
-    if "![[" not in text:
+    """The text with image embeds outside code turned into `![alt](<path>)`, wiki links into
+    the text they show."""
+    if "[[" not in text:
         return text
     return "\n".join(line.text if line.in_code else _outside_code_spans(line.text, note, root)
                      for line in split_lines(text))
@@ -29,8 +34,14 @@ def to_markdown(text: str, note: Path, root: Path) -> str:
 
 def _outside_code_spans(text: str, note: Path, root: Path) -> str:
     parts = _CODE_SPAN.split(text)  # even indexes: prose; odd: code spans, kept as they are
-    return "".join(part if index % 2 else _EMBED.sub(lambda m: _image(m, note, root), part)
+    return "".join(part if index % 2
+                   else _WIKI_LINK.sub(_shown, _EMBED.sub(lambda m: _image(m, note, root), part))
                    for index, part in enumerate(parts))
+
+
+def _shown(match: re.Match[str]) -> str:
+    alias = (match.group("alias") or "").strip()
+    return alias or Path(match.group("name").strip()).name
 
 
 def _image(match: re.Match[str], note: Path, root: Path) -> str:

@@ -29,8 +29,9 @@ _MIN_ALTERNATIVE = 2  # lines using `;;` before a file counts as using it as its
 # Dataview-style inline fields (`source:: ...`) use the same separator for metadata.
 _FIELDS = frozenset(
     "tags tag aliases alias source sources author created updated modified date status type "
-    "category related up links link url topic course".split()
+    "category related up links link url topic course collapsed id".split()
 )
+_PROPERTY_KEY = re.compile(r"^[a-z]+(?:-[a-z]+)+$")  # Logseq's `card-last-interval::`
 _ALTERNATIVE = CardSyntax(inline=";;", inline_reversed=";;;")
 
 
@@ -41,12 +42,25 @@ def detect(lines: list[Line]) -> int:
     evidence = sum(1 for line in lines if _inline(line, syntax) is not None)
     evidence += sum(1 for index in range(1, len(lines))
                     if _separates(lines, index, separators))
-    evidence += sum(1 for line in lines if not line.in_code and "{{c" in line.text
-                    and cloze.CLOZE.search(line.text))
+    evidence += sum(1 for line in _outside_note_blocks(lines)
+                    if not line.in_code and "{{c" in line.text and cloze.CLOZE.search(line.text))
     if evidence:  # highlights are clozes only where a file marks cards some other way too
         evidence += sum(1 for line in lines if not line.in_code and "==" in line.text
                         and cloze.has_highlight(line.text))
     return 2 * evidence
+
+
+def _outside_note_blocks(lines: list[Line]) -> list[Line]:
+    """The lines outside Obsidian_to_Anki's START … END blocks, whose clozes are their own."""
+    kept: list[Line] = []
+    inside = False
+    for line in lines:
+        text = line.text.strip()
+        if not line.in_code and text in ("START", "END"):
+            inside = text == "START"
+        elif not inside:
+            kept.append(line)
+    return kept
 
 
 def syntax_of(lines: list[Line], given: CardSyntax | None) -> CardSyntax:
@@ -167,7 +181,7 @@ def _inline(line: Line, syntax: CardSyntax) -> tuple[str, str, bool] | None:
         return None
     item = BULLET.match(before) or NUMBERED.match(before)
     front = _TASK_BOX.sub("", (item.group(3) if item else before).strip())
-    if not front or front.lower() in _FIELDS:
+    if not front or front.lower() in _FIELDS or _PROPERTY_KEY.match(front):
         return None
     return front, after.strip(), match.group() == syntax.inline_reversed
 
