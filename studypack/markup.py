@@ -23,7 +23,7 @@ from studypack.sources import FENCE
 _ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
     "code", "span", "div", "table", "thead", "tbody", "tr", "th", "td", "em", "strong", "b", "i",
-    "u", "s", "del", "sub", "sup", "a", "img", "dl", "dt", "dd", "center", "kbd",
+    "u", "s", "del", "sub", "sup", "a", "img", "dl", "dt", "dd", "center", "kbd", "mark",
 }
 _ALLOWED_ATTRIBUTES = {
     "span": {"class"}, "div": {"class"}, "pre": {"class"}, "code": {"class"},

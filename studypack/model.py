@@ -146,3 +146,4 @@ class Document:
     front_matter: FrontMatter = field(default_factory=FrontMatter)
     diagnostics: tuple[Diagnostic, ...] = ()
     sections: tuple[SectionRead, ...] = ()
+    lecture: int = 0  # paragraphs around the author's own cards: notes, not cards

@@ -60,6 +60,8 @@ def render(report: Report) -> str:
                 f"{len(doc.items)} questions, {cards_by_file[doc.path]} cards"
                 + (f", {merged_by_file[doc.path]} merged" if merged_by_file[doc.path] else "")
                 + (f"; skipped: {reasons}" if reasons else "")
+                + (f"; {doc.lecture} paragraphs of lecture text, not read as cards"
+                   if doc.lecture else "")
             )
         lines.append("")
     lines.append("Topics")

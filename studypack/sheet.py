@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from studypack import formulas
+from studypack import cloze, formulas
 from studypack.model import Card, Pack
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -50,11 +50,11 @@ def sheet(pack: Pack, summary_length: int) -> Sheet:
     for topic in pack.topics:
         items = []
         for card in topic.cards:
-            items.append(Item(card, card.question, key_line(card, summary_length),
-                              card.difficulty))
+            question = cloze.fill(card.question) if card.kind == "cloze" else card.question
+            items.append(Item(card, question, key_line(card, summary_length), card.difficulty))
             for _, _, tex, display in formulas.find(card.answer):
                 if (display or _is_equation(tex)) and tex not in panel:
-                    panel[tex] = Formula(card, tex, _plain(card.question))
+                    panel[tex] = Formula(card, tex, _plain(cloze.plain(card.question)))
         topics.append((topic.title, tuple(items)))
     return Sheet(tuple(topics), tuple(panel.values()))
 
@@ -63,6 +63,8 @@ def key_line(card: Card, limit: int) -> str:
     """The card's key point: its summary, else the answer's first sentence, cut at a word."""
     if card.summary:
         return card.summary
+    if not card.answer.strip():
+        return ""  # a cloze with no extra text: its question says it all
     paragraphs = card.answer.strip().split("\n\n")
     # A merged card's answer opens with its first source's label.
     text = paragraphs[1] if card.merged and len(paragraphs) > 1 else paragraphs[0]

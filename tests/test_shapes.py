@@ -140,3 +140,13 @@ def test_a_section_titled_references_that_asks_is_still_read(tmp_path: Path, run
                     "Under `.git/refs/heads/`.\n", encoding="utf-8")
     report = run(note.parent)
     assert len(report.pack.cards) == 2 and not report.diagnostics
+
+
+def test_marked_cards_outweigh_lecture_bullets(run) -> None:
+    """Two `?` cards decide the file: the bullets around them are notes, not cards."""
+    report = run(SHAPES / "cards-in-lecture.md")
+    assert sorted(_questions(report)) == [
+        "What does the active site bind?",
+        "What happens to an enzyme above its optimum temperature?"]
+    (document,) = report.documents
+    assert document.dialect == "flashcard" and document.lecture == 1

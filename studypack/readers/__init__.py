@@ -123,6 +123,8 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         document = Document(source.rel, "mixed", min(run.confidence for run in runs),
                             _embedded(items, source), source.front_matter, sections=read_by)
     diagnostics += _unsure(source.rel, document, items)
+    if dialect in EXPLICIT and len(runs) <= 1:
+        document = replace(document, lecture=_lecture(lines, items))
     if dialect != "yaml":
         diagnostics += [Diagnostic(source.rel, number, "warning",
                                    f"looks like a question, but no reader took it: {text}")
@@ -136,6 +138,20 @@ def _read_with(dialect: str, lines: list[Line],
     if dialect == "flashcard":
         return flashcard.read(lines, source.rel, source.front_matter.card_syntax)
     return READERS[dialect].read(lines, source.rel)
+
+
+def _lecture(lines: list[Line], items: list[RawItem]) -> int:
+    """How many paragraphs (code blocks included) hold no card: the notes around the cards."""
+    starts = {item.line for item in items}
+    count, current = 0, []
+    for line in [*lines, None]:
+        if line is None or line.blank or (line.heading and not line.in_code):
+            if current and not starts.intersection(current):
+                count += 1
+            current = []
+        else:
+            current.append(line.number)
+    return count
 
 
 def _unsure(path: str, document: Document, items: list[RawItem]) -> list[Diagnostic]:

@@ -89,9 +89,13 @@ def read(lines: list[Line], path: str,
         card = _inline(line, syntax)
         if card is not None:
             front, back, reversed_ = card
-            found.append((index, index, RawItem(front, back, line.number, trails[index],
-                                                kind="reversed" if reversed_ else "basic")))
-            used = index
+            end = index + 1
+            while end < len(lines) and REVIEW_COMMENT.fullmatch(lines[end].text.strip()):
+                back += " " + lines[end].text.strip()  # its review state, read in _finish
+                end += 1
+            found.append((index, end - 1, RawItem(front, back, line.number, trails[index],
+                                                  kind="reversed" if reversed_ else "basic")))
+            used = end - 1
         elif _separates(lines, index, separators):
             start = _front_start(lines, index, used)
             end = _back_end(lines, index + 1)

@@ -9,19 +9,23 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from studypack import forked, images, markup
+from studypack import cloze, forked, images, markup
 from studypack.errors import Diagnostic
-from studypack.model import Card, Pack
+from studypack.model import Card, Pack, Review
 from studypack.writers import TEMPLATES, template_env, write_atomic
 from studypack.writers.rendered import Fields, RenderedCards
 
 GUID_NAMESPACE = "studypack"
 FIELDS = ("Question", "Answer", "Topic", "Difficulty", "Source", "Id")
+CLOZE_FIELDS = ("Text", "Extra", "Topic", "Difficulty", "Source", "Id")
+# The day genanki's collection was created (its `crt`): review cards fall due days after it.
+_COLLECTION_DAY = date(2014, 9, 19)
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -41,36 +45,82 @@ class DeckContext:
 
 
 class _Note(genanki.Note):
-    """A note whose modified time is its own, so Anki updates only what changed."""
+    """A note whose modified time is its own, so Anki updates only what changed, and whose
+    cards carry the review state the notes hold."""
 
-    def __init__(self, modified: int, **kwargs: object) -> None:
+    def __init__(self, modified: int, reviews: tuple[Review, ...] = (),
+                 **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.modified = modified
+        self.reviews = reviews
 
     def write_to_db(self, cursor, timestamp, deck_id, id_gen):  # genanki's signature
+        made = self.cards  # genanki caches this list: scheduled cards replace its entries
+        for index, review in enumerate(self.reviews[: len(made)]):
+            made[index] = _ScheduledCard(made[index].ord, review)
         super().write_to_db(cursor, self.modified, deck_id, id_gen)
 
 
-def note_type() -> genanki.Model:
-    """studypack's own note type, with templates and CSS from templates/anki/."""
+class _ScheduledCard(genanki.Card):
+    """A card in review, due where the notes' own reviews left it.
+
+    Anki reads the schedule only when the package is imported with "Import any learning
+    progress"; otherwise, and for cards the collection already has, it is ignored.
+    """
+
+    def __init__(self, ord: int, review: Review) -> None:
+        super().__init__(ord)
+        self.review = review
+
+    def write_to_db(self, cursor, timestamp, deck_id, note_id, id_gen, due=0):
+        day = (date.fromisoformat(self.review.due) - _COLLECTION_DAY).days
+        cursor.execute("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);", (
+            next(id_gen), note_id, deck_id, self.ord, int(timestamp), -1,
+            2, 2,  # type and queue: review
+            day, self.review.interval, self.review.ease * 10,
+            1, 0, 0, 0, 0, 0, "",  # reps, lapses, left, odue, odid, flags, data
+        ))
+
+
+def note_types() -> dict[str, genanki.Model]:
+    """studypack's own note types by card kind, with templates and CSS from templates/anki/.
+
+    A reversed card is one note with two cards; a cloze card one note with a card per
+    deletion number.
+    """
     env = template_env()
     css = env.get_template("anki/card.css.j2").render(
         code_light=HtmlFormatter(style="default").get_style_defs(".highlight"),
         code_dark=HtmlFormatter(style="monokai").get_style_defs(
             [".nightMode .highlight", ".night_mode .highlight"]),
     )
-    return genanki.Model(
-        stable_id("studypack note type v1"),
-        "studypack Q&A",
-        fields=[{"name": name} for name in FIELDS],
-        templates=[{
-            "name": "Card 1",
-            "qfmt": (TEMPLATES / "anki" / "front.html").read_text(encoding="utf-8"),
-            "afmt": (TEMPLATES / "anki" / "back.html").read_text(encoding="utf-8"),
-        }],
-        css=css,
-        sort_field_index=0,
-    )
+
+    def template(name: str, front: str, back: str) -> dict[str, str]:
+        return {"name": name, "qfmt": (TEMPLATES / "anki" / front).read_text(encoding="utf-8"),
+                "afmt": (TEMPLATES / "anki" / back).read_text(encoding="utf-8")}
+
+    forward = template("Card 1", "front.html", "back.html")
+    return {
+        "basic": genanki.Model(
+            stable_id("studypack note type v1"), "studypack Q&A",
+            fields=[{"name": name} for name in FIELDS], templates=[forward], css=css,
+            sort_field_index=0),
+        "reversed": genanki.Model(
+            stable_id("studypack reversed note type v1"), "studypack Q&A (and reversed)",
+            fields=[{"name": name} for name in FIELDS],
+            templates=[forward, template("Card 2", "reverse-front.html", "reverse-back.html")],
+            css=css, sort_field_index=0),
+        "cloze": genanki.Model(
+            stable_id("studypack cloze note type v1"), "studypack Cloze",
+            fields=[{"name": name} for name in CLOZE_FIELDS],
+            templates=[template("Cloze", "cloze-front.html", "cloze-back.html")], css=css,
+            model_type=genanki.Model.CLOZE, sort_field_index=0),
+    }
+
+
+def note_type() -> genanki.Model:
+    """The note type of question-and-answer cards."""
+    return note_types()["basic"]
 
 
 def write(pack: Pack, target: Path, context: DeckContext,
@@ -80,7 +130,7 @@ def write(pack: Pack, target: Path, context: DeckContext,
     `on_card` is called as each card's fields (and their formulas) are rendered. With more
     than one worker, cards no earlier build rendered are rendered in that many processes.
     """
-    model = note_type()
+    models = note_types()
     problems: list[Diagnostic] = []
     media: dict[str, Path] = {}
     decks = []
@@ -91,9 +141,10 @@ def write(pack: Pack, target: Path, context: DeckContext,
         for card in topic.cards:
             fields = card_fields(card, topic.title, context, media, problems)
             deck.add_note(_Note(
-                context.modified.get(card.id, 0),
-                model=model, fields=fields, guid=genanki.guid_for(GUID_NAMESPACE, card.id),
-                tags=_tags(card), sort_field=card.question,
+                context.modified.get(card.id, 0), card.reviews,
+                model=models[card.kind], fields=fields,
+                guid=genanki.guid_for(GUID_NAMESPACE, card.id), tags=_tags(card),
+                sort_field=cloze.plain(card.question),
             ))
             if card.id not in counted:
                 on_card()

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studypack import forked, images, markup, sheet
+from studypack import cloze, forked, images, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -84,6 +84,11 @@ def _html(card: Card, text: str, context: PrintContext, page: _Page) -> str:
     return rendered.html
 
 
+def _filled(card: Card) -> str:
+    """The question as printed: a cloze's deletions filled in and marked."""
+    return cloze.fill(card.question) if card.kind == "cloze" else card.question
+
+
 def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
                      date: str) -> list[Diagnostic]:
     """One dense document: every card's key line by topic, plus a panel of every formula."""
@@ -107,7 +112,9 @@ def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
 
 
 def _topic_context(topic: Topic, pack: Pack, context: PrintContext, page: _Page) -> dict:
-    cards = [{"id": c.id, "question": _html(c, c.question, context, page),
+    cards = [{"id": c.id, "question": _html(c, _filled(c), context, page),
+              "test_question": _html(c, cloze.blank(c.question), context, page)
+              if c.kind == "cloze" else None,
               "answer": _html(c, c.answer, context, page), "difficulty": c.difficulty,
               "source": f"{c.source.path}:{c.source.line}"} for c in topic.cards]
     numbered = list(enumerate(cards, 1))

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from pygments.formatters import HtmlFormatter
 
+from studypack import cloze
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Skipped
 from studypack.writers import template_env, write_atomic
@@ -62,6 +63,8 @@ def write(pack: Pack, target: Path, context: DeckContext) -> list[Diagnostic]:
 
 def _card(card: Card, fields: list[str]) -> dict:
     question, answer, _topic, difficulty, source, card_id = fields
+    if card.kind == "cloze":  # the deck's own markup, shown filled in and marked
+        question = cloze.fill(question)
     return {"id": card_id, "question": question, "answer": answer,
             "difficulty": difficulty or "none", "source": source, "tags": list(card.tags),
             "merged": [f"{ref.path}:{ref.line}" for ref in card.merged]}
