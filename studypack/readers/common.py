@@ -165,6 +165,18 @@ def heading(line: Line) -> tuple[int, str] | None:
     return line.heading
 
 
+def section_trails(lines: list[Line]) -> list[tuple[str, ...]]:
+    """The headings each line sits under, outermost first (a heading is under itself)."""
+    section: list[tuple[int, str]] = []
+    trails = []
+    for line in lines:
+        title = line.heading
+        if title:
+            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
+        trails.append(tuple(text for _, text in section))
+    return trails
+
+
 def block_text(lines: list[Line]) -> str:
     """The lines as one dedented Markdown string without surrounding blank lines."""
     text = textwrap.dedent("\n".join(line.text for line in lines))

@@ -16,7 +16,14 @@ from dataclasses import replace
 from studypack import cloze
 from studypack.errors import Diagnostic
 from studypack.model import CardSyntax, RawItem, Review
-from studypack.readers.common import BULLET, NUMBERED, Line, block_text, heading
+from studypack.readers.common import (
+    BULLET,
+    NUMBERED,
+    Line,
+    block_text,
+    heading,
+    section_trails,
+)
 from studypack.sources import REVIEW_COMMENT
 
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -81,7 +88,7 @@ def read(lines: list[Line], path: str,
     separators = {syntax.multiline, syntax.multiline_reversed}
     found: list[tuple[int, int, RawItem]] = []  # (first index, last index, item)
     diagnostics: list[Diagnostic] = []
-    trails = _trails(lines)
+    trails = section_trails(lines)
     used = -1  # index of the last line that belongs to a card
     for index, line in enumerate(lines):
         if index <= used or heading(line):
@@ -219,18 +226,6 @@ def _back_end(lines: list[Line], start: int) -> int:
             and not heading(lines[end]):
         end += 1
     return end
-
-
-def _trails(lines: list[Line]) -> list[tuple[str, ...]]:
-    """The headings each line sits under, outermost first."""
-    section: list[tuple[int, str]] = []
-    trails = []
-    for line in lines:
-        title = heading(line)
-        if title:
-            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
-        trails.append(tuple(text for _, text in section))
-    return trails
 
 
 def _deck_tags(lines: list[Line]) -> tuple[str, ...]:

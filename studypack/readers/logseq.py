@@ -13,7 +13,7 @@ import textwrap
 from studypack import cloze
 from studypack.errors import Diagnostic
 from studypack.model import RawItem, Review
-from studypack.readers.common import BULLET, Line, block_text, heading
+from studypack.readers.common import BULLET, Line, block_text, section_trails
 
 _CARD_TAG = re.compile(r"(?:^|\s)#(?:card|\[\[card\]\])(?=\s|$)", re.I)
 _PROPERTY = re.compile(r"^\s*(?:[-*+]\s+)?(?P<key>[\w-]+)::\s?(?P<value>.*)$")
@@ -28,12 +28,8 @@ def detect(lines: list[Line]) -> int:
 def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]:
     """A card per #card block, its children (without properties) as the answer."""
     items: list[RawItem] = []
-    section: list[tuple[int, str]] = []
+    trails = section_trails(lines)
     for index, line in enumerate(lines):
-        title = heading(line)
-        if title:
-            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
-            continue
         front = _card(line)
         if front is None:
             continue
@@ -43,7 +39,7 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         answer = _answer([entry for entry in body if not _PROPERTY.match(entry.text)])
         question = cloze.from_marks(front, highlight=False)
         kind = "cloze" if cloze.numbers(question) else "basic"
-        items.append(RawItem(question, answer, line.number, tuple(t for _, t in section),
+        items.append(RawItem(question, answer, line.number, trails[index],
                              kind=kind, reviews=_review(properties)))
     return items, []
 

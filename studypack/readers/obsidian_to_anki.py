@@ -13,7 +13,7 @@ import re
 from studypack import cloze
 from studypack.errors import Diagnostic
 from studypack.model import RawItem
-from studypack.readers.common import Line, block_text, heading
+from studypack.readers.common import Line, block_text, section_trails
 
 _START, _END = "START", "END"
 _FIELD = re.compile(r"^(?P<name>Front|Text|Back|Back Extra|Extra)\s*:\s?(?P<rest>.*)$", re.I)
@@ -33,28 +33,16 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     items: list[RawItem] = []
     diagnostics: list[Diagnostic] = []
     file_tags = _file_tags(lines)
-    section: list[tuple[int, str]] = []
-    blocks = dict(_blocks(lines))
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        title = heading(line)
-        if title:
-            section[:] = [entry for entry in section if entry[0] < title[0]] + [title]
-        if index not in blocks:
-            index += 1
-            continue
-        end = blocks[index]
+    trails = section_trails(lines)
+    for start, end in _blocks(lines):
         if end is None:
-            diagnostics.append(Diagnostic(path, line.number, "warning",
+            diagnostics.append(Diagnostic(path, lines[start].number, "warning",
                                           "START with no END; the block is not read"))
-            index += 1
             continue
-        item = _item(lines[index + 1:end], line.number, tuple(t for _, t in section))
+        item = _item(lines[start + 1:end], lines[start].number, trails[start])
         if item is not None:
             items.append(RawItem(item.question, item.answer, item.line, item.section,
                                  tags=(*file_tags, *item.tags), kind=item.kind))
-        index = end + 1
     return items, diagnostics
 
 

@@ -9,7 +9,7 @@ import re
 from studypack.errors import Diagnostic
 from studypack.model import RawItem
 from studypack.readers import blocks
-from studypack.readers.common import Line, is_question_like, plain
+from studypack.readers.common import Line, is_question_like, plain, section_trails
 
 # Header words that label a column of questions or of answers, in the languages read elsewhere.
 _QUESTION_HEADERS = frozenset(
@@ -36,7 +36,8 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     for table in blocks.tables(lines):
         if not _asks(table):
             continue
-        section = _section(lines, table.line)
+        section = next((trail for line, trail in zip(lines, section_trails(lines), strict=True)
+                        if line.number == table.line), ())
         rows = table.rows if _labelled(table) else ((table.line, table.header), *table.rows)
         for number, cells in rows:
             question, answer = (*cells, "", "")[:2]
@@ -58,17 +59,6 @@ def _asks(table: blocks.Table) -> bool:
 def _labelled(table: blocks.Table) -> bool:
     first, second = (plain(cell).strip(" :.") for cell in table.header)
     return first in _QUESTION_HEADERS or second in _ANSWER_HEADERS
-
-
-def _section(lines: list[Line], number: int) -> tuple[str, ...]:
-    trail: list[tuple[int, str]] = []
-    for line in lines:
-        if line.number >= number:
-            break
-        if line.heading:
-            level, title = line.heading
-            trail = [entry for entry in trail if entry[0] < level] + [(level, title)]
-    return tuple(title for _, title in trail)
 
 
 def _markdown(cell: str) -> str:
