@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import gc
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from studypack import progress, summary
+from studypack import identity, progress, summary
 from studypack.config import OUTPUTS, Config, load_config
 from studypack.errors import ConfigError, ExitCode, StudypackError
 from studypack.init import init
-from studypack.pipeline import build
+from studypack.pipeline import build, now
 from studypack.report import Report
 from studypack.watch import watch
+from studypack.writers import write_atomic
 
 Options = argparse._ActionsContainer  # a parser, or a group of its options
 
@@ -26,20 +28,23 @@ an Anki deck (output/deck.apkg), a cheat sheet (output/cheatsheet.pdf), one hand
 config.yaml in the current folder (or --config FILE); the options below override them for one
 run."""
 
+# (command after the program's name, what it does); the help lines them up in two columns.
+EXAMPLES = (
+    ("init ~/biology", "start a project with an example of every note shape"),
+    ("", "build it, from the project's folder (cd ~/biology first)"),
+    ("--config ~/biology/config.yaml", "the same from any folder"),
+    ("--watch", "build, then rebuild on every save (Ctrl-C stops)"),
+    ("--only anki", "only the Anki deck (notes.yaml is always written)"),
+    ("--source extra.md --out /tmp/try --lock /tmp/try.lock",
+     "try one note file without touching output/ or the lock"),
+    ("check --format json", "every problem, for an editor or CI"),
+    ("--from output/notes.yaml --only cheatsheet", "print from a notes.yaml you checked or edited"),
+    ("prune --older-than 180d", "forget the ids of cards gone from the notes that long"),
+)
+
 EPILOG = """\
 examples:
-  python build.py init ~/biology        start a project with an example of every note shape
-  cd ~/biology && python /path/to/build.py
-                                        build it: run build.py from the project's folder
-  python build.py --config ~/biology/config.yaml
-                                        the same from any folder
-  python build.py --watch               build, then rebuild on every save (Ctrl-C stops)
-  python build.py --only anki           only the Anki deck (notes.yaml is always written)
-  python build.py --source extra.md --out /tmp/try
-                                        try one note file without touching output/
-  python build.py check --format json   every problem, for an editor or CI
-  python build.py --from output/notes.yaml --only cheatsheet
-                                        print from a notes.yaml you checked or edited
+{examples}
 
 exit codes:
     0  done (warnings are listed in the report)
@@ -55,9 +60,31 @@ Build and check print path:line for every problem, and the report (also in
 output/report.txt) lists what each file gave."""
 
 
+def program() -> str:
+    """How this run was started: `build.py` in a checkout, `studypack` once installed."""
+    name = Path(sys.argv[0]).name
+    return "build.py" if name == "build.py" else "studypack"
+
+
+def _command(prog: str) -> str:
+    """The command the help's examples type."""
+    return "python build.py" if prog == "build.py" else "studypack"
+
+
+def _examples(command: str, column: int = 40) -> str:
+    lines = []
+    for rest, what in EXAMPLES:
+        typed = f"  {command} {rest}".rstrip()
+        lines += [typed.ljust(column) + what] if len(typed) < column \
+            else [typed, " " * column + what]
+    return "\n".join(lines)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command-line options, each with its help; no command means build."""
-    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+    prog = program()
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION,
+                                     epilog=EPILOG.format(examples=_examples(_command(prog))),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     _input_options(parser.add_argument_group("build and check"))
     _build_options(parser.add_argument_group("build only"))
@@ -67,7 +94,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(
         dest="command", title="commands", metavar="[COMMAND]",
         description="build runs when no command is given. Each command has its own help,\n"
-                    "e.g. build.py init --help")
+                    f"e.g. {prog} init --help")
     # Options are accepted after the command too; unset there, they keep the values before it.
     build = commands.add_parser(
         "build", help="read the notes and write the outputs (the default)",
@@ -88,6 +115,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Create DIR (if missing) with a commented config.yaml, a notes/ folder "
                     "holding one short example note for each note shape studypack reads, and "
                     "a .gitignore for output/; then print the commands that build it.")
+    prune = commands.add_parser(
+        "prune", help="forget the ids of cards absent from the notes for a while",
+        description="The lock keeps the id of every card a build no longer finds, so that a "
+                    "card that comes back (its file moved back, a question restored, another "
+                    "folder built with the same lock) gets its id and its Anki history back. "
+                    "prune forgets those absent for longer than the given time.")
+    prune.add_argument("--older-than", dest="older_than", required=True, metavar="AGE",
+                       type=_age, help="absent for longer than this: days, as 180d (or 26w)")
+    _lock_options(prune)
     init.add_argument("dir", type=Path, metavar="DIR", help="folder for the new project")
     init.add_argument("--force", action="store_true",
                       help="write the example files even if DIR already has config.yaml or "
@@ -113,6 +149,23 @@ def _input_options(parser: Options, after_command: bool = False) -> None:
                              "config, or studypack.lock beside it; never inside a notes folder)")
     parser.add_argument("--strict", action="store_true", default=flag,
                         help="exit with status 1 when there are warnings, not only errors")
+
+
+def _lock_options(parser: Options) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                        help="settings file whose `lock:` is meant (default: config.yaml in "
+                             "the current folder)")
+    parser.add_argument("--lock", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                        help="the lock file itself")
+
+
+def _age(text: str) -> int:
+    """Seconds in an age written as 180d or 26w."""
+    match = re.fullmatch(r"(\d+)\s*([dw]?)", text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an age such as 180d or 26w")
+    days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+    return days * 86400
 
 
 def _build_options(parser: Options, after_command: bool = False) -> None:
@@ -152,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     collect_garbage_less_often()
     try:
         if args.command == "init":
-            print(init(args.dir, force=args.force), end="")
+            command = None if program() == "build.py" else "studypack"
+            print(init(args.dir, force=args.force, command=command), end="")
+            return ExitCode.OK
+        if args.command == "prune":
+            print(prune_lock(_lock_file(args), args.older_than))
             return ExitCode.OK
         only = _only(args.only)
         if args.watch and (args.check or args.from_yaml):
@@ -178,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("build.py: interrupted; the outputs in place are those of the last finished build",
-              file=sys.stderr)
+        print(f"{program()}: interrupted; the outputs in place are those of the last finished "
+              "build", file=sys.stderr)
         return ExitCode.INTERRUPTED
     if report.count("error") or ((args.strict or config.strict) and report.count("warning")):
         return ExitCode.DIAGNOSTICS
@@ -191,7 +248,7 @@ class _Usage(Exception):
 
 
 def _usage(message: str) -> int:
-    print(f"build.py: {message}", file=sys.stderr)
+    print(f"{program()}: {message}", file=sys.stderr)
     return ExitCode.USAGE
 
 
@@ -220,9 +277,9 @@ def settings(args: argparse.Namespace) -> Config:
     path = _config_file(args)
     if path is None and not args.source and not args.from_yaml \
             and not Path("source_notes").exists():
-        raise ConfigError(f"no config.yaml in {Path.cwd()}; run build.py in your notes "
+        raise ConfigError(f"no config.yaml in {Path.cwd()}; run {program()} in your notes "
                           "project's folder, or give --config FILE or --source DIR; "
-                          "`build.py init DIR` creates a new project")
+                          f"`{program()} init DIR` creates a new project")
     config = load_config(path)
     if args.source:
         config = replace(config, sources=tuple(p.resolve() for p in args.source))
@@ -230,12 +287,46 @@ def settings(args: argparse.Namespace) -> Config:
         config = replace(config, output=args.out.resolve())
     if args.lock:
         config = replace(config, lock=args.lock.resolve())
+    _check_folders(config)
     return config
+
+
+def _check_folders(config: Config) -> None:
+    """Refuse notes inside the output folder and an output folder inside the notes."""
+    output = config.output.resolve()
+    for source in config.sources:
+        source = source.resolve()
+        if source.is_relative_to(output):
+            raise _Usage(f"the notes {source} are inside the output folder {output}, whose "
+                         "files a build never reads; move them out, or choose another --out")
+        if source.is_dir() and output.is_relative_to(source):
+            raise _Usage(f"the output folder {output} is inside the notes {source}, where its "
+                         "files would be read as notes; choose an --out outside the notes")
+
+
+def _lock_file(args: argparse.Namespace) -> Path:
+    """The lock a prune works on: --lock, or the one its config names."""
+    if getattr(args, "lock", None):
+        return args.lock.resolve()
+    return load_config(getattr(args, "config", None) or _config_file(args)).lock
+
+
+def prune_lock(lock: Path, older_than: int) -> str:
+    """Drop the lock's entries absent for longer than `older_than` seconds; say what it did."""
+    if not lock.exists():
+        raise ConfigError(f"{lock}: no such lock file; give --lock FILE or --config FILE")
+    entries = identity.read_lock(lock)
+    absent = sum(1 for entry in entries.values() if entry.absent_since is not None)
+    kept = identity.prune(entries, now() - older_than)
+    if len(kept) != len(entries):
+        write_atomic(lock, identity.dump_lock(kept).encode())
+    return (f"pruned {len(entries) - len(kept)} of {absent} absent cards from {lock}; "
+            f"it keeps {len(kept)} cards")
 
 
 def no_cards(report: Report) -> str:
     """Why a build found no questions, and what to do about it."""
     files = len(report.documents)
     return (f"no cards: none of the {files} note files holds questions in a shape studypack "
-            "reads (see the warnings above); `build.py init DIR` writes an example of each shape, "
-            "and `dialect:` in a note's front matter names its shape")
+            f"reads (see the warnings above); `{program()} init DIR` writes an example of each "
+            "shape, and `dialect:` in a note's front matter names its shape")

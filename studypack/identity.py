@@ -17,6 +17,7 @@ LOCK_VERSION = 2  # 1 was YAML; it is still read
 LOCK_ABOUT = ("studypack lock: remembers card ids across rewording and when each card last "
               "changed. Commit it beside config.yaml; deleting it only loses that memory.")
 REWORDING_SIMILARITY = 75  # 0-100: how alike a reworded question must stay to keep its id
+CLEAR_MARGIN = 5  # how much better the best old question must fit than the next, across files
 
 
 def question_key(question: str) -> str:
@@ -42,6 +43,9 @@ class LockEntry:
     question: str  # the question key
     hash: str
     modified: int  # seconds since the epoch when the content last changed
+    # When a build first missed the card (its file moved out, another folder built with this
+    # lock, the question deleted): the entry is kept, so the card gets its id back.
+    absent_since: int | None = None
 
 
 def read_lock(path: Path) -> dict[str, LockEntry]:
@@ -57,7 +61,8 @@ def read_lock(path: Path) -> dict[str, LockEntry]:
         cards = data.get("cards") or {}
         return {
             str(card_id): LockEntry(str(e["path"]), str(e["question"]), str(e["hash"]),
-                                    int(e["modified"]))
+                                    int(e["modified"]),
+                                    int(e["absent_since"]) if "absent_since" in e else None)
             for card_id, e in cards.items()
         }
     except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, KeyError, TypeError,
@@ -73,7 +78,8 @@ def dump_lock(entries: dict[str, LockEntry]) -> str:
     """
     cards = ",\n".join(
         f"    {json.dumps(card_id)}: " + json.dumps(
-            {"path": e.path, "question": e.question, "hash": e.hash, "modified": e.modified},
+            {"path": e.path, "question": e.question, "hash": e.hash, "modified": e.modified,
+             **({"absent_since": e.absent_since} if e.absent_since is not None else {})},
             ensure_ascii=False)
         for card_id, e in sorted(entries.items()))
     return (f'{{\n  "about": {json.dumps(LOCK_ABOUT)},\n  "version": {LOCK_VERSION},\n'
@@ -94,3 +100,26 @@ def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
         if score >= REWORDING_SIMILARITY and (best is None or score > best[0]):
             best = (score, card_id)
     return best[1] if best else None
+
+
+def find_moved(question: str, path: str, lock: dict[str, LockEntry],
+               taken: set[str]) -> str | None:
+    """The id of a lock entry from another file whose question this one rewords, when it is
+    the clear best match: a card moved to another file and reworded in the same edit."""
+    from rapidfuzz import fuzz
+
+    key = question_key(question)
+    scores = sorted(((fuzz.ratio(key, entry.question), card_id)
+                     for card_id, entry in lock.items()
+                     if card_id not in taken and entry.path != path), reverse=True)
+    if not scores or scores[0][0] < REWORDING_SIMILARITY:
+        return None
+    if len(scores) > 1 and scores[0][0] - scores[1][0] < CLEAR_MARGIN:
+        return None  # two old questions fit about as well: keep neither id
+    return scores[0][1]
+
+
+def prune(entries: dict[str, LockEntry], before: int) -> dict[str, LockEntry]:
+    """The entries without those absent since before `before` (seconds since the epoch)."""
+    return {card_id: entry for card_id, entry in entries.items()
+            if entry.absent_since is None or entry.absent_since >= before}

@@ -18,11 +18,12 @@ BUILD_PY = Path(__file__).resolve().parent.parent / "build.py"
 RENAMED = {"gitignore": ".gitignore"}
 
 
-def init(folder: Path, force: bool = False) -> str:
+def init(folder: Path, force: bool = False, command: str | None = None) -> str:
     """Write the project into folder (made if missing) and return the next steps to print.
 
     A folder that already holds settings or notes is left alone unless `force`; even then only
-    the scaffold's own files are written, nothing is deleted.
+    the scaffold's own files are written, nothing is deleted. `command` is how the steps run
+    studypack (by default this checkout's build.py).
     """
     if folder.exists() and not folder.is_dir():
         raise StudypackError(f"{folder}: is a file; give a folder for the new notes project")
@@ -33,7 +34,7 @@ def init(folder: Path, force: bool = False) -> str:
     except OSError as error:
         raise OutputError(f"{error.filename or folder}: cannot write: {error.strerror}") from None
     notes = sum(1 for path in written if path.parent.name == "notes")
-    return next_steps(folder, notes)
+    return next_steps(folder, notes, command)
 
 
 def _refuse_existing(folder: Path) -> None:
@@ -69,9 +70,9 @@ def _copy(source: Traversable, target: Path) -> list[Path]:
     return written
 
 
-def next_steps(folder: Path, notes: int) -> str:
+def next_steps(folder: Path, notes: int, command: str | None = None) -> str:
     """What was made and the exact commands that build it, ready to paste into a shell."""
-    build = f"{shlex.quote(sys.executable)} {shlex.quote(str(BUILD_PY))}"
+    build = command or f"{shlex.quote(sys.executable)} {shlex.quote(str(BUILD_PY))}"
     made = [(f"{folder / 'config.yaml'}", "the settings, each one explained"),
             (f"{folder / 'notes'}/", f"{notes} example notes, one for each shape studypack reads"),
             (f"{folder / '.gitignore'}", "keeps output/ out of version control")]

@@ -55,7 +55,8 @@ class Work:
     drafts: tuple[Draft, ...]
     skipped: tuple[Skipped, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    reworded: tuple[tuple[SourceRef, str, str], ...] = ()  # (where, id kept, old question key)
+    # (where, id kept, old question key, old file)
+    reworded: tuple[tuple[SourceRef, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Result:
 
     pack: Pack
     diagnostics: tuple[Diagnostic, ...]
-    reworded: tuple[tuple[SourceRef, str, str], ...]
+    reworded: tuple[tuple[SourceRef, str, str, str], ...]
     lock: dict[str, LockEntry]
     added: tuple[str, ...]
     updated: tuple[str, ...]
@@ -88,7 +89,14 @@ def normalize(documents: list[Document], config: Config, lock: dict[str, LockEnt
     work = prepared
     for step in LOCKED_STEPS:
         work = step(work, config, lock)
-    return _with_lock(_pack(work, config), work, lock, now, prepared)
+    result = _with_lock(_pack(work, config), work, lock, now, prepared)
+    if lock and result.pack.cards and not any(card.id in lock for card in result.pack.cards):
+        return replace(result, diagnostics=(*result.diagnostics, Diagnostic(
+            config.lock.name, None, "warning",
+            f"these notes share no card with the lock {config.lock}, which holds "
+            f"{len(lock)} cards of other notes; both keep their ids, but give these notes a "
+            "lock of their own with --lock FILE (or `lock:` in their config.yaml)")))
+    return result
 
 
 def prepare(documents: list[Document], config: Config) -> Work:
@@ -230,12 +238,23 @@ def assign_ids(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
     by_path: dict[str, dict[str, LockEntry]] = defaultdict(dict)
     for card_id, entry in lock.items():
         by_path[entry.path][card_id] = entry
+    unmatched = []
     for index, card_id in waiting:
         draft = work.drafts[index]
         old = identity.find_reworded(draft.question, draft.source.path,
                                      by_path.get(draft.source.path, {}), taken)
         if old:
-            reworded.append((draft.source, old, lock[old].question))
+            reworded.append((draft.source, old, lock[old].question, lock[old].path))
+            taken.add(old)
+            drafts[index] = replace(draft, id=old)
+        else:
+            unmatched.append((index, card_id))
+    # Only then across files, so a rewording in its own file is never taken for a move.
+    for index, card_id in unmatched:
+        draft = work.drafts[index]
+        old = identity.find_moved(draft.question, draft.source.path, lock, taken)
+        if old:
+            reworded.append((draft.source, old, lock[old].question, lock[old].path))
             card_id = old
         elif card_id in taken:
             # The same question asked twice: tell the two apart by where they are.
@@ -327,6 +346,12 @@ def _with_lock(pack: Pack, work: Work, lock: dict[str, LockEntry], now: int,
             updated.append(card.id)
         entries[card.id] = LockEntry(card.source.path, identity.question_key(card.question),
                                      digest, modified)
-    removed = tuple(sorted(set(lock) - set(entries)))
+    # Cards gone from this build stay in the lock, marked, until pruned.
+    removed = tuple(sorted(card_id for card_id, old in lock.items()
+                           if card_id not in entries and old.absent_since is None))
+    for card_id, old in lock.items():
+        if card_id not in entries:
+            entries[card_id] = old if old.absent_since is not None \
+                else replace(old, absent_since=now)
     return Result(pack, work.diagnostics, work.reworded, entries, tuple(added), tuple(updated),
                   removed, prepared)

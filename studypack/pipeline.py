@@ -102,7 +102,7 @@ def _decide(documents: list[Document], config: Config, key: str,
 
     started = time.perf_counter()
     lock = earlier.lock if earlier is not None else identity.read_lock(config.lock)
-    result = normalize(documents, config, lock, _now(),
+    result = normalize(documents, config, lock, now(),
                        earlier.prepared if earlier is not None else None)
     normalized = time.perf_counter()
     if earlier is not None and result.pack == earlier.pack:
@@ -114,8 +114,9 @@ def _decide(documents: list[Document], config: Config, key: str,
     lock_text = earlier.lock_text if same_lock else identity.dump_lock(result.lock)
     seconds = {"normalize": normalized - started, "yaml": time.perf_counter() - normalized}
     diagnostics = tuple(d for doc in documents for d in doc.diagnostics) + result.diagnostics
+    absent = sum(1 for entry in result.lock.values() if entry.absent_since is not None)
     report = Report(pack, tuple(documents), diagnostics, result.reworded, result.added,
-                    result.updated, result.removed)
+                    result.updated, result.removed, absent)
     return Plan(pack, notes_text, report, result.lock, lock_text, key, seconds, result.prepared)
 
 
@@ -350,6 +351,6 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _now() -> int:
-    # SOURCE_DATE_EPOCH pins the clock for reproducible builds.
+def now() -> int:
+    """Seconds since the epoch; SOURCE_DATE_EPOCH pins the clock for reproducible builds."""
     return int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())

@@ -30,10 +30,11 @@ class Report:
     pack: Pack
     documents: tuple[Document, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    reworded: tuple[tuple[SourceRef, str, str], ...] = ()
+    reworded: tuple[tuple[SourceRef, str, str, str], ...] = ()  # where, id, old key, old file
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    absent: int = 0  # lock entries of cards this build did not find, kept until pruned
     written: tuple[str, ...] = ()
     steps: tuple[Step, ...] = ()  # for the terminal only; render() leaves them out
     seconds: float | None = None  # the whole build
@@ -76,11 +77,17 @@ def render(report: Report) -> str:
                          f"{short(s.question)}")
     if report.reworded:
         lines += ["", "Reworded questions that keep their id"]
-        lines += [f"  {ref.path}:{ref.line}: {card_id} (was: {short(old)})"
-                  for ref, card_id, old in report.reworded]
+        lines += [f"  {ref.path}:{ref.line}: {card_id} ("
+                  + (f"moved from {old_path} and reworded; " if old_path != ref.path else "")
+                  + f"was: {short(old)})"
+                  for ref, card_id, old, old_path in report.reworded]
     lines += ["", f"Since the last build: {len(report.added)} added, {len(report.updated)} "
               f"updated, {len(pack.cards) - len(report.added) - len(report.updated)} unchanged, "
               f"{len(report.removed)} removed"]
+    if report.absent:
+        lines.append(f"  the lock keeps {report.absent} cards absent from this build, so they "
+                     "get their ids back if they return (`build.py prune --older-than 180d` "
+                     "forgets those gone longer)")
     if report.removed:
         lines.append("  removed ids: " + ", ".join(report.removed))
         lines.append("  (importing cannot delete notes: in Anki's browser, search "

@@ -169,15 +169,14 @@ def test_lock_inside_notes_folder_is_refused(tmp_path: Path) -> None:
     assert not (GOLDEN / "x.lock").exists()
 
 
-def test_output_inside_the_notes_folder_is_not_read_back(tmp_path: Path) -> None:
+def test_output_inside_the_notes_folder_is_refused(tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "a.md").write_text("### What is a tensor?\nAn array.\n")
-    args = ("--source", str(notes), "--out", str(notes / "output"), "--lock",
-            str(tmp_path / "lock"), "--only", "yaml")
-    assert _cli(*args).returncode == 0
-    again = _cli(*args)
-    assert "1 question -> 1 card" in again.stdout
+    result = _cli("--source", str(notes), "--out", str(notes / "output"), "--lock",
+                  str(tmp_path / "lock"), "--only", "yaml")
+    assert result.returncode == 2 and "inside the notes" in result.stderr
+    assert not (notes / "output").exists() and not (tmp_path / "lock").exists()
 
 
 def test_config_problems_name_file_and_line(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_reworded_question_keeps_its_id(tmp_path: Path, run) -> None:
     after = {c.question: c.id for c in report.pack.cards}
     assert after["What does the pooling layer do?"] == before["What does a pooling layer do?"]
     assert after["What is a stride?"] == before["What is a stride?"]
-    assert [card_id for _, card_id, _ in report.reworded] == [
+    assert [card_id for _, card_id, _, _ in report.reworded] == [
         before["What does a pooling layer do?"]]
     # Both changed what they show, so both count as updated (Anki will apply the edits).
     assert set(report.updated) == set(before.values())

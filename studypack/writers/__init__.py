@@ -13,7 +13,9 @@ from studypack.errors import OutputError
 if TYPE_CHECKING:
     import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+# The package's templates: in a checkout a link to the top-level templates/ folder, in an
+# installed copy the files themselves.
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 @cache
