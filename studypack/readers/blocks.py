@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 # The row under a table's header: `|---|:--:|`, pipes at the ends optional.
-_DELIMITER_ROW = re.compile(r"^\s{0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+_DELIMITER_ROW = re.compile(r"^[ \t]{0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$",
+                            re.M)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ def _parser() -> MarkdownIt:
 
 def tables(lines: list[Line]) -> Iterator[Table]:
     """Every pipe table among the lines, outside code."""
-    if not any(_DELIMITER_ROW.match(line.text) for line in lines
-               if "-" in line.text and not line.in_code):
+    text = "\n".join(line.text for line in lines)
+    if "|" not in text or not _DELIMITER_ROW.search(text):
         return  # no table: spare the parse
-    tokens = _parser().parse("\n".join(line.text for line in lines))
+    tokens = _parser().parse(text)
     index = 0
     while index < len(tokens):
         token = tokens[index]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from studypack.errors import Diagnostic
 from studypack.model import RawItem
@@ -82,6 +83,10 @@ class _Entry:
     body: list[Line]
     section: tuple[str, ...]
 
+    @cached_property
+    def answer(self) -> str:
+        return block_text(self.body)
+
 
 def _question_banks(entries: list[_Entry]) -> set[tuple[str, ...]]:
     """The sections whose bullets are at least two-thirds questions and two-thirds unanswered."""
@@ -96,12 +101,12 @@ def _question_banks(entries: list[_Entry]) -> set[tuple[str, ...]]:
 
 def _bare(entry: _Entry) -> bool:
     """True when a bullet has no answer: nothing below it, or only follow-up questions."""
-    return not block_text(entry.body) or bool(_follow_ups(entry.body, bank=False))
+    return not entry.answer or bool(_follow_ups(entry.body, bank=False))
 
 
 def _item(entry: _Entry, bank: bool) -> list[RawItem]:
     line, text, body, titles = entry.line, entry.text, entry.body, entry.section
-    answer = block_text(body)
+    answer = entry.answer
     if looks_like_link(text) or is_non_question_title(text):
         return []
     if not answer and not (bank or is_question_like(text)):

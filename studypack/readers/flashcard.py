@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from studypack import cloze
 from studypack.errors import Diagnostic
@@ -39,20 +40,33 @@ _FIELDS = frozenset(
     "category related up links link url topic course collapsed id".split()
 )
 _PROPERTY_KEY = re.compile(r"^[a-z]+(?:-[a-z]+)+$")  # Logseq's `card-last-interval::`
+_DEFAULT = CardSyntax()
 _ALTERNATIVE = CardSyntax(inline=";;", inline_reversed=";;;")
 
 
 def detect(lines: list[Line]) -> int:
-    """Evidence: marked cards (each a strong signal)."""
+    """Evidence: marked cards (each a strong signal).
+
+    Highlights count as deletions only in a file that marks cards some other way too, or
+    carries the plugin's `#flashcards` tag: elsewhere they are emphasis.
+    """
+    text = "\n".join(line.text for line in lines)  # one search spares most files every look
     syntax = syntax_of(lines, None)
     separators = {syntax.multiline, syntax.multiline_reversed}
-    evidence = sum(1 for line in lines if _inline(line, syntax) is not None)
-    evidence += sum(1 for index in range(1, len(lines))
-                    if _separates(lines, index, separators))
-    evidence += sum(1 for line in _outside_note_blocks(lines)
-                    if not line.in_code and "{{c" in line.text and cloze.CLOZE.search(line.text))
-    if evidence:  # highlights are clozes only where a file marks cards some other way too
-        evidence += sum(1 for line in lines if not line.in_code and "==" in line.text
+    evidence = 0
+    if syntax.inline in text:
+        evidence += sum(1 for line in lines
+                        if syntax.inline in line.text and _inline(line, syntax) is not None)
+    if _separator_line(syntax).search(text):
+        widest = max(map(len, separators))
+        evidence += sum(1 for index in range(1, len(lines))
+                        if len(lines[index].text) <= widest + 8
+                        and _separates(lines, index, separators))
+    if "{{c" in text:
+        evidence += sum(1 for line in _outside_note_blocks(lines) if not line.in_code
+                        and "{{c" in line.text and cloze.CLOZE.search(line.text))
+    if "==" in text and (evidence or "#flashcards" in text):
+        evidence += sum(1 for line in lines if "==" in line.text and not line.in_code
                         and cloze.has_highlight(line.text))
     return 2 * evidence
 
@@ -74,7 +88,7 @@ def syntax_of(lines: list[Line], given: CardSyntax | None) -> CardSyntax:
     """The file's own settings, or `;;` when it uses that and never `::`, or the defaults."""
     if given is not None:
         return given
-    default = CardSyntax()
+    default = _DEFAULT
     if any(_inline(line, default) for line in lines if "::" in line.text):
         return default
     uses = sum(1 for line in lines if ";;" in line.text and _inline(line, _ALTERNATIVE))
@@ -197,6 +211,14 @@ def _inline(line: Line, syntax: CardSyntax) -> tuple[str, str, bool] | None:
     return front, after.strip(), match.group() == syntax.inline_reversed
 
 
+@lru_cache(maxsize=16)
+def _separator_line(syntax: CardSyntax) -> re.Pattern[str]:
+    """A line holding only a multi-line card's separator."""
+    marks = sorted({syntax.multiline, syntax.multiline_reversed}, key=len, reverse=True)
+    return re.compile(f"^[ \\t]*(?:{'|'.join(map(re.escape, marks))})[ \\t]*$", re.M)
+
+
+@lru_cache(maxsize=16)
 def _separator(syntax: CardSyntax) -> re.Pattern[str]:
     """The inline separators, the longer first, not part of a longer run of the same mark."""
     marks = sorted({syntax.inline, syntax.inline_reversed}, key=len, reverse=True)

@@ -32,13 +32,13 @@ _PROMPT_WORDS = (
     "aufgabe|frage|übung|ejercicio|pregunta|problema|exercice|esercizio|domanda|exercício|"
     "pergunta|questão|问题|题目|练习|習題|問題|문제|질문|연습"
 )
+# ... or a bold number opening a paragraph: "**3)** The number of active users."
 _PROMPT_LABEL = re.compile(
     rf"^\s*{_ITEM}{_EMPHASIS}(?:{_PROMPT_WORDS})\s*#?\s*\d{{1,3}}\s*{_EMPHASIS}"
-    rf"(?:(?:[:.)]|-(?=\s)){_EMPHASIS})?\s*",
+    rf"(?:(?:[:.)]|-(?=\s)){_EMPHASIS})?\s*"
+    r"|^\s{0,3}(\*\*|__)\d{1,3}[.):]?\1\s*",
     re.I,
 )
-# A bold number opening a paragraph: "**3)** The number of active users."
-_BOLD_NUMBER = re.compile(r"^\s{0,3}(\*\*|__)\d{1,3}[.):]?\1\s*")
 _A_LABEL = re.compile(
     rf"^\s*{_ITEM}{_EMPHASIS}(?:A|Ans|Answer|Solution)\s*\d*\s*{_EMPHASIS}\s*:\s*{_EMPHASIS}\s*"
     rf"|^\s*{_ITEM}(?:\*\*|__)(?:A|Ans|Answer|Solution)(?:\*\*|__)\s*$"
@@ -170,7 +170,7 @@ def _q_label(text: str) -> str | None:
     """The question after a `Q:`-style label ("" for a label alone); None when unlabelled."""
     match = _Q_LABEL.match(text)
     if not match or not (match.group("sep") or match.group("n")):
-        match = _PROMPT_LABEL.match(text) or _BOLD_NUMBER.match(text)
+        match = _PROMPT_LABEL.match(text)
         if not match:
             return None
     return re.sub(r"^(\*\*|__)(.+)\1$", r"\2", text[match.end():].strip()).strip()

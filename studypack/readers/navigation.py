@@ -24,11 +24,13 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
 _DECORATION = re.compile(
     r"[\s*_|·•,.:;/\\()\[\]⬆⬅➡↑↥←→^]+|</?(?:div|p|span|b|strong|sub|sup)\b[^>]*>", re.I)
 _MIN_TOC_ITEMS = 2
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+)$", re.M)  # a quick look, code included
 
 
 def strip(lines: list[Line], text: str) -> list[Line]:
     """The lines without navigation and reference sections; `text` is the whole file."""
-    lines = _without_references(lines)
+    if any(is_reference_title(match.group(1)) for match in _HEADING.finditer(text)):
+        lines = _without_references(lines)
     # Most files have no link into themselves: they are spared the line-by-line look.
     return _without_contents(lines) if "](#" in text or "href=" in text.lower() else lines
 
