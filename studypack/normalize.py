@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from studypack import duplicates, identity
+from studypack import duplicates, identity, keyline
 from studypack.cloze import CLOZE
 from studypack.config import Config
 from studypack.errors import Diagnostic
@@ -311,7 +311,21 @@ def _merged(group: list[Draft]) -> Draft:
     )
 
 
-PREPARING_STEPS: tuple[PreparingStep, ...] = (clean_questions, assign_topics, skip_unanswered)
+def take_summaries(work: Work, config: Config) -> Work:
+    """An answer paragraph the author opened with `TL;DR:` (or `Key point:`, `In short:`,
+    `Summary:`) is the card's summary: the cheat sheet prints it as the key line."""
+    drafts = []
+    for draft in work.drafts:
+        marked = next((keyline.SUMMARY_MARK.sub("", paragraph, count=1)
+                       for paragraph in draft.answer.split("\n\n")
+                       if keyline.SUMMARY_MARK.match(paragraph)), None)
+        drafts.append(replace(draft, summary=" ".join(marked.split()))
+                      if marked and not draft.summary else draft)
+    return replace(work, drafts=tuple(drafts))
+
+
+PREPARING_STEPS: tuple[PreparingStep, ...] = (clean_questions, take_summaries, assign_topics,
+                                              skip_unanswered)
 LOCKED_STEPS: tuple[LockedStep, ...] = (assign_ids, merge_duplicates)
 
 

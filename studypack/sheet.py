@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from studypack import cloze, formulas
+from studypack import cloze, formulas, keyline
 from studypack.model import Card, Pack
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
 @dataclass(frozen=True)
@@ -60,30 +58,11 @@ def sheet(pack: Pack, summary_length: int) -> Sheet:
 
 
 def key_line(card: Card, limit: int) -> str:
-    """The card's key point: its summary, else the answer's first sentence, cut at a word."""
+    """The card's key point: its summary, else what the answer's structure says first."""
     if card.summary:
         return card.summary
-    if not card.answer.strip():
-        return ""  # a cloze with no extra text: its question says it all
-    paragraphs = card.answer.strip().split("\n\n")
-    # A merged card's answer opens with its first source's label.
-    text = paragraphs[1] if card.merged and len(paragraphs) > 1 else paragraphs[0]
-    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text.split("\n- ")[0])
-    text = re.sub(r"```.*", "", text, flags=re.S).replace("\n", " ").strip()
-    spans = [(a, b) for a, b, _, _ in formulas.find(text)]
-    end = next((m.start() for m in _SENTENCE_END.finditer(text)
-                if not any(a < m.start() < b for a, b in spans)), len(text))
-    text = text[:end]
-    if len(text) <= limit:
-        return text
-    def inside(index: int) -> bool:
-        return any(a < index < b for a, b in spans)
-
-    # The last space outside a formula, or the end of a formula, within the limit.
-    cuts = [i for i in range(limit) if text[i] == " " and not inside(i)]
-    cuts += [b for _, b in spans if b <= limit]
-    cut = max(cuts, default=next((a for a, b in spans if a < limit < b), limit))
-    return text[:cut].rstrip(" ,;:") + " …"
+    question = cloze.plain(card.question)
+    return keyline.with_subject(keyline.key_line(card.answer, limit), question, limit)
 
 
 def _is_equation(tex: str) -> bool:

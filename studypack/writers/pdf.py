@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studypack import cloze, forked, images, markup, sheet
+from studypack import cloze, forked, images, keyline, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Topic
@@ -101,6 +101,12 @@ def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
               for title, items in shown.topics]
     panel = [{"formula": _html(entry.card, f"$${entry.tex}$$", context, page),
               "label": entry.label} for entry in shown.panel]
+    page.problems += [
+        Diagnostic(item.card.source.path, item.card.source.line, "info",
+                   f"cheat-sheet key line: {reason} ({item.key!r}); start a paragraph of the "
+                   "answer with `TL;DR:` to say its point")
+        for _, items in shown.topics for item in items
+        if (reason := keyline.weakness(item.key)) is not None]
     html = template_env().get_template(TEMPLATE["cheatsheet"]).render(
         title=pack.title, date=date, topics=topics, formulas=panel, layout=context.layout)
     pages = _render(html, target, page)
