@@ -62,6 +62,7 @@ class Config:
     duplicates: Duplicates = field(default_factory=Duplicates)
     cheatsheet: Cheatsheet = field(default_factory=Cheatsheet)
     combined_handout: bool = False  # also handouts/all.pdf with every topic
+    lang: str = "en"  # the notes' language (BCP 47): the printed outputs hyphenate in it
     strict: bool = False
     base: Path = Path(".")  # the folder config.yaml is in; relative paths start here
 
@@ -159,6 +160,7 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
         duplicates=_duplicates(get("duplicates", dict, {}), problems),
         cheatsheet=_cheatsheet(get("cheatsheet", dict, {}), problems),
         combined_handout=bool(get("combined_handout", bool, False)),
+        lang=_lang(get("lang", str, "en"), problems),
         strict=bool(get("strict", bool, False)),
         base=base,
     )
@@ -166,6 +168,14 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
         raise ConfigError("\n".join(f"{_where(path, problem, lines or {})}: {problem}"
                                     for problem in problems))
     return config
+
+
+def _lang(value: str, problems: list[str]) -> str:
+    """A language tag such as en, de or pt-BR; hyphenation follows it."""
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", value):
+        problems.append(f"lang: '{value}' is not a language tag such as en, de or pt-BR")
+        return "en"
+    return value
 
 
 def _unknown(where: str, raw: dict, known: tuple[str, ...]) -> list[str]:

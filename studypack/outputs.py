@@ -76,12 +76,13 @@ def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
             date = _date(max((modified.get(c.id, 0) for c in topic.cards), default=0))
             content = [(topic.slug, topic.title, [digests[c.id] for c in topic.cards])]
             jobs.append(Job(f"{HANDOUTS}/{topic.slug}.pdf", "handout",
-                            _key("handout", pack.title, content, _open(pack, [topic]), date),
+                            _key("handout", pack.title, content, _open(pack, [topic]), date,
+                                 config.lang),
                             (topic.slug,), topic.title, date))
         if config.combined_handout:
             jobs.append(Job(f"{HANDOUTS}/{ALL_TOPICS}.pdf", "handout",
                             _key("handout", pack.title, everything, _open(pack, pack.topics),
-                                 newest),
+                                 newest, config.lang),
                             tuple(t.slug for t in pack.topics), pack.title, newest))
     if "preview" in outputs:
         skipped = [(s.question, s.reason, str(s.source), s.detail, s.merged_into)

@@ -222,7 +222,7 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
             seconds[kind] = seconds.get(kind, 0.0) + took
             progress.advance(RENDERING_PDFS)
 
-        paper = pdf.PrintContext(config.sources, media, config.cheatsheet)
+        paper = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
         progress.start(RENDERING_PDFS, len(pdf_jobs), "files")
         # The deck and the preview are written here while the PDFs render in other processes.
         results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,

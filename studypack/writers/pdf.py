@@ -6,6 +6,7 @@ import gc
 import mimetypes
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import time
@@ -27,6 +28,8 @@ with found_by_ldconfig():
 
 BASE = "studypack:/"  # the only base URL pages use; everything else is refused
 TEMPLATE = {"cheatsheet": "print/cheatsheet.html.j2", "handout": "print/handout.html.j2"}
+# A merged card's `*file:line*` label before each source's answer, as Markdown renders it.
+_MERGED_LABEL = re.compile(r"<p><em>([^<>]+:\d+)</em></p>")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class PrintContext:
     roots: tuple[Path, ...]
     media_dir: Path
     layout: Cheatsheet = field(default_factory=Cheatsheet)
+    lang: str = "en"  # the notes' language: what the handouts hyphenate in
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,9 @@ def _topic_context(topic: Topic, pack: Pack, context: PrintContext, page: _Page)
     cards = [{"id": c.id, "question": _html(c, _filled(c), context, page),
               "test_question": _html(c, cloze.blank(c.question), context, page)
               if c.kind == "cloze" else None,
-              "answer": _html(c, c.answer, context, page), "difficulty": c.difficulty,
+              "answer": _MERGED_LABEL.sub(r'<p class="merged-source">\1</p>',
+                                          _html(c, c.answer, context, page)),
+              "difficulty": c.difficulty,
               "source": f"{c.source.path}:{c.source.line}"} for c in topic.cards]
     numbered = list(enumerate(cards, 1))
     levels = [(level, [(n, c) for n, c in numbered if c["difficulty"] == key])
@@ -140,10 +146,22 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
     """Full answers of some topics, with contents, bookmarks, self-test and answer key."""
     page = _Page()
     html = template_env().get_template(TEMPLATE["handout"]).render(
-        title=title, pack_title=pack.title, date=date,
+        title=title, pack_title=pack.title, date=date, lang=context.lang,
         topics=[_topic_context(t, pack, context, page) for t in topics])
     _render(html, target, page)
     return page.problems
+
+
+def _load_hyphenation(lang: str) -> None:
+    """Load the language's hyphenation patterns once, before the handouts' processes fork.
+
+    Each would otherwise parse them again: a twentieth of a second per handout.
+    """
+    import pyphen  # WeasyPrint's own hyphenation library
+
+    found = pyphen.language_fallback(lang.replace("-", "_"))
+    if found:
+        pyphen.Pyphen(lang=found)
 
 
 def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnostic], float]:
@@ -185,6 +203,8 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
                        for text in (card.question, card.answer))
         for kind in sorted({job.kind for job in jobs}):
             template_env().get_template(TEMPLATE[kind])
+        if any(job.kind == "handout" for job in jobs):
+            _load_hyphenation(context.lang)
         gc.freeze()
         try:
             finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
@@ -247,7 +267,7 @@ def _render(html: str, target: Path, page: _Page) -> int:
     document = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=fetcher).render()
     # Fixed metadata and identifiers: the same input gives the same bytes.
     document.metadata.created = document.metadata.modified = None
-    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False)
+    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False, pdf_tags=True)
     write_atomic(target, data)
     page.problems += [Diagnostic(target.name, None, "warning", f"not loaded: {url}")
                       for url in fetcher.refused]
