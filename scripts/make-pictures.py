@@ -36,8 +36,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build import stable_hashing  # noqa: E402
 from studypack.config import Config, load_config  # noqa: E402
+from studypack.entry import stable_hashing  # noqa: E402
 from studypack.model import Card, Pack  # noqa: E402
 from studypack.pipeline import build  # noqa: E402
 from studypack.writers import anki  # noqa: E402
