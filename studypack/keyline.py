@@ -36,7 +36,7 @@ _LABEL_MARK = "\x00"  # starts a label ("Cons") among a list's items
 _QUESTION_WORDS = re.compile(
     r"^(?:(?:what|which|who|how|why|when|where)(?:'s|’s)?(?:\s+(?:is|are|was|were|do|does|did))?"
     r"|explain|describe|define|name|list)\s+(?:(?:the|a|an)\s+)?", re.I)
-_ITEM_WORDS = 8  # words of a list item kept in a condensed list
+_ITEM_CHARS = 48  # of a list item kept in a condensed list
 _MIN_WORDS = 4
 
 # How an author marks an answer's point in the notes: a paragraph opening with `TL;DR:`.
@@ -56,6 +56,9 @@ def key_line(answer: str, limit: int) -> str:
     blocks = [_without_source(block) for block in _blocks(answer) if not _skipped(block)]
     if not blocks:
         return ""
+    while len(blocks) > 1 and blocks[0].kind == "paragraph" \
+            and _ANNOUNCES.match(_plain(blocks[0].text)) and len(_words(blocks[0].text)) < 15:
+        blocks = blocks[1:]  # "Let us look at each term:" states nothing itself
     first, rest = blocks[0], blocks[1:]
     if first.kind == "code":
         return _code(first.text)
@@ -117,20 +120,25 @@ def _blocks(answer: str) -> list[_Block]:
     tokens = _parser().parse(answer)
     blocks: list[_Block] = []
     depth = 0  # list nesting
-    items: list[str] = []
+    items: list[str] = []  # the top-level list's items
+    nested: list[str] = []  # the items of lists inside them
     ordered = False
     for index, token in enumerate(tokens):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             if depth == 0:
-                items, ordered = [], token.type == "ordered_list_open"
+                items, nested, ordered = [], [], token.type == "ordered_list_open"
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
-            if depth == 0:
+            if depth == 0 and len(items) == 1 and nested:
+                # One item holding a list: its text leads in to the list under it.
+                blocks += [_Block("paragraph", items[0]), _Block("list", "\n".join(nested))]
+            elif depth == 0:
                 blocks.append(_Block("list", "\n".join(items), ordered))
-        elif token.type == "inline" and depth == 1 and tokens[index - 1].type == "paragraph_open" \
+        elif token.type == "inline" and depth in (1, 2) \
+                and tokens[index - 1].type == "paragraph_open" \
                 and tokens[index - 2].type == "list_item_open":
-            items += _item_lines(token.content)
+            (items if depth == 1 else nested).extend(_item_lines(token.content))
         elif depth == 0 and token.type == "inline":
             kind = "heading" if tokens[index - 1].type == "heading_open" else "paragraph"
             blocks.append(_Block(kind, token.content))
@@ -240,7 +248,7 @@ def _condensed(items: str, limit: int, after_colon: bool = False) -> str:
         if item.startswith(_LABEL_MARK):
             label = f" — {_plain(item[1:]).lower()}: "
             continue
-        head = _head(item)
+        head = "" if _link_only(item) else _head(item)  # a link says nothing in a list
         if not head:
             continue
         if (line or after_colon) and head[:2].istitle():
@@ -259,11 +267,9 @@ def _head(item: str) -> str:
     parts = _ITEM_HEAD.split(text, maxsplit=1)
     head = parts[0].rstrip(" .;,:")
     if len(head.split()) <= 2 and len(parts) > 1 and parts[1].strip():
-        said = " ".join(_ITEM_HEAD.split(parts[1].strip(), maxsplit=1)[0].split()
-                        [:_ITEM_WORDS - 2]).rstrip(" .;,")
+        said = _ITEM_HEAD.split(parts[1].strip(), maxsplit=1)[0].rstrip(" .;,")
         head = f"{head}: {said}"
-    words = head.split()
-    return " ".join(words[:_ITEM_WORDS]) + " …" if len(words) > _ITEM_WORDS else head
+    return _cut(head, _ITEM_CHARS)
 
 
 def with_subject(line: str, question: str, limit: int) -> str:
@@ -285,7 +291,7 @@ def _lead_and_list(lead: str, rest: list[_Block], limit: int) -> str:
 
     A later pair is added only while it fits with at least one of its items.
     """
-    line = f"{lead.rstrip(' :')}: "
+    line = f"{lead.rstrip(' :.')}: "
     line += _condensed(rest[0].text, max(limit - len(line), 20), after_colon=True)
     index = 1
     while index + 1 < len(rest) and rest[index].kind in ("paragraph", "heading") \
