@@ -244,11 +244,15 @@ def _condensed(items: str, limit: int, after_colon: bool = False) -> str:
     """List items as their heads (the text before a dash, a colon or a full stop), `; `-joined;
     a label among them ("Cons") starts a new group."""
     line, label = "", ""
-    for item in items.split("\n"):
+    entries = items.split("\n")
+    # A lone item has the whole line; several share it.
+    room = limit if sum(not entry.startswith(_LABEL_MARK) for entry in entries) == 1 \
+        else _ITEM_CHARS
+    for item in entries:
         if item.startswith(_LABEL_MARK):
             label = f" — {_plain(item[1:]).lower()}: "
             continue
-        head = "" if _link_only(item) else _head(item)  # a link says nothing in a list
+        head = "" if _link_only(item) else _head(item, room)  # a link says nothing in a list
         if not head:
             continue
         if (line or after_colon) and head[:2].istitle():
@@ -261,7 +265,7 @@ def _condensed(items: str, limit: int, after_colon: bool = False) -> str:
     return line
 
 
-def _head(item: str) -> str:
+def _head(item: str, room: int) -> str:
     """An item's head; a bare term ("RNN : has memory …") keeps the start of what it says."""
     text = _plain(item)
     parts = _ITEM_HEAD.split(text, maxsplit=1)
@@ -269,7 +273,7 @@ def _head(item: str) -> str:
     if len(head.split()) <= 2 and len(parts) > 1 and parts[1].strip():
         said = _ITEM_HEAD.split(parts[1].strip(), maxsplit=1)[0].rstrip(" .;,")
         head = f"{head}: {said}"
-    return _cut(head, _ITEM_CHARS)
+    return _cut(head, room)
 
 
 def with_subject(line: str, question: str, limit: int) -> str:
