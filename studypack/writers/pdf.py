@@ -148,7 +148,9 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
     html = template_env().get_template(TEMPLATE["handout"]).render(
         title=title, pack_title=pack.title, date=date, lang=context.lang,
         topics=[_topic_context(t, pack, context, page) for t in topics])
-    _render(html, target, page)
+    # Handouts are read, on screen too: tagged. The dense, print-only cheat sheet is not; tags
+    # cost it a tenth of its render time.
+    _render(html, target, page, tagged=True)
     return page.problems
 
 
@@ -262,12 +264,14 @@ def _work(pack: Pack, job: PdfJob) -> int:
                for c in t.cards)
 
 
-def _render(html: str, target: Path, page: _Page) -> int:
+def _render(html: str, target: Path, page: _Page, tagged: bool = False) -> int:
+    """Lay out and write one PDF; `tagged` adds the structure screen readers and reflow use."""
     fetcher = _NotesOnly({**page.media, **{p.name: p for p in (TEMPLATES / "print").iterdir()}})
     document = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=fetcher).render()
     # Fixed metadata and identifiers: the same input gives the same bytes.
     document.metadata.created = document.metadata.modified = None
-    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False, pdf_tags=True)
+    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False,
+                              pdf_tags=tagged)
     write_atomic(target, data)
     page.problems += [Diagnostic(target.name, None, "warning", f"not loaded: {url}")
                       for url in fetcher.refused]
