@@ -150,3 +150,11 @@ def test_marked_cards_outweigh_lecture_bullets(run) -> None:
         "What happens to an enzyme above its optimum temperature?"]
     (document,) = report.documents
     assert document.dialect == "flashcard" and document.lecture == 1
+
+
+def test_question_headings_left_unanswered_keep_their_follow_ups_as_questions(run) -> None:
+    """Under a bare question heading, a list that only asks more is no answer."""
+    report = run(SHAPES / "ko-question-headings.md")
+    assert report.pack.cards == ()
+    skipped = _skipped(report)
+    assert len(skipped) == 10 and "어떻게 예방하나요?" in skipped

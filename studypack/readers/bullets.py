@@ -11,12 +11,11 @@ from studypack.readers.common import (
     BULLET,
     Line,
     block_text,
-    ends_with_question_mark,
+    follow_ups,
     heading,
     is_non_question_title,
     is_question_like,
     looks_like_link,
-    plain,
 )
 
 _MIN_BANK = 3  # bullets a section needs before it can be a question bank
@@ -101,7 +100,7 @@ def _question_banks(entries: list[_Entry]) -> set[tuple[str, ...]]:
 
 def _bare(entry: _Entry) -> bool:
     """True when a bullet has no answer: nothing below it, or only follow-up questions."""
-    return not entry.answer or bool(_follow_ups(entry.body, bank=False))
+    return not entry.answer or bool(follow_ups(entry.body, lax=False))
 
 
 def _item(entry: _Entry, bank: bool) -> list[RawItem]:
@@ -111,32 +110,14 @@ def _item(entry: _Entry, bank: bool) -> list[RawItem]:
         return []
     if not answer and not (bank or is_question_like(text)):
         return []  # a one-line remark, not a question
-    follow_ups = _follow_ups(body, bank)
-    if follow_ups and (bank or is_question_like(text)):
+    asked = follow_ups(body, lax=bank)
+    if asked and (bank or is_question_like(text)):
         # Sub-bullets that all ask are further questions, not the answer: each its own card.
         return [RawItem(text, "", line.number, titles),
-                *(RawItem(ask, "", number, titles) for number, ask in follow_ups)]
+                *(RawItem(ask, "", number, titles) for number, ask in asked)]
     if bank and text.rstrip(" *_").endswith(":") and _only_bullets(body):
         return [RawItem(f"{text}\n\n{answer}", "", line.number, titles)]
     return [RawItem(text, answer, line.number, titles)]
-
-
-def _follow_ups(body: list[Line], bank: bool) -> list[tuple[int, str]]:
-    """(line, question) of each sub-bullet when the body is nothing but asking sub-bullets.
-
-    Outside a question bank each must end with a question mark: an answer's bullets may
-    open with words that ask ("Can be used for ...").
-    """
-    asks: list[tuple[int, str]] = []
-    for line in body:
-        if line.blank:
-            continue
-        match = None if line.in_code else BULLET.match(line.text)
-        if not match or not (is_question_like(match.group(3)) if bank
-                             else ends_with_question_mark(plain(match.group(3)))):
-            return []
-        asks.append((line.number, match.group(3).strip()))
-    return asks
 
 
 def _only_bullets(body: list[Line]) -> bool:

@@ -225,6 +225,26 @@ def is_reference_title(text: str) -> bool:
     return _title_words(text) in REFERENCE_TITLES
 
 
+def follow_ups(body: list[Line], lax: bool) -> list[tuple[int, str]]:
+    """(line, question) of each list item when a question's body is nothing but items that ask:
+    further questions, not its answer.
+
+    Unless `lax` (a file of unanswered questions), each must end with a question mark: an
+    answer's items may open with words that ask ("Can be used for ...").
+    """
+    asks: list[tuple[int, str]] = []
+    for line in body:
+        if line.blank:
+            continue
+        match = None if line.in_code else (BULLET.match(line.text) or NUMBERED.match(line.text))
+        text = match.group(3) if match else ""
+        if not match or not (is_question_like(text) if lax
+                             else ends_with_question_mark(plain(text))):
+            return []
+        asks.append((line.number, text.strip()))
+    return asks
+
+
 def is_non_question_title(text: str) -> bool:
     """True for titles such as 'References' or 'Table of contents'."""
     return _title_words(text) in NON_QUESTION_TITLES

@@ -10,6 +10,7 @@ from studypack.model import RawItem
 from studypack.readers.common import (
     Line,
     block_text,
+    follow_ups,
     heading,
     is_non_question_title,
     is_question_like,
@@ -17,6 +18,8 @@ from studypack.readers.common import (
     looks_like_link,
     plain,
 )
+
+_MIN_BANK = 3  # question headings a file needs before it can be a question bank
 
 
 @dataclass
@@ -39,10 +42,15 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
     """A card per question-level heading; group headings and reference lists are context only.
 
     A heading that does not ask, under one that does ("History", "Example"), is a part of
-    that question's answer, not a card of its own.
+    that question's answer, not a card of its own. In a file of questions mostly left
+    unanswered, a list under a question that only asks more is its follow-up questions.
     """
     headings = _absorb(_headings(lines))
     _mark_leaves(headings)
+    asking = [h for h in headings if _asking(h)]
+    bank = len(asking) >= _MIN_BANK and 3 * sum(
+        not block_text(h.body) or bool(follow_ups(h.body, lax=False)) for h in asking
+    ) >= 2 * len(asking)
     leaf_levels = Counter(h.level for h in headings if h.leaf and h.level > 1)
     # The level most leaves sit at is where this file asks its questions.
     question_level = min(leaf_levels.most_common(), key=lambda kv: (-kv[1], kv[0]))[0] \
@@ -54,7 +62,9 @@ def read(lines: list[Line], path: str) -> tuple[list[RawItem], list[Diagnostic]]
         answer = block_text(h.body)
         if _asks(h, answer, question_level):
             section = tuple(outer.title for outer in trail)
-            items.append(RawItem(h.title, answer, h.line, section))
+            asked = follow_ups(h.body, lax=bank) if _asking(h) else []
+            items.append(RawItem(h.title, "" if asked else answer, h.line, section))
+            items += [RawItem(text, "", number, section) for number, text in asked]
         trail.append(h)
     return items, []
 
