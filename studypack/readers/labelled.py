@@ -170,7 +170,8 @@ def _q_label(text: str) -> str | None:
     """The question after a `Q:`-style label ("" for a label alone); None when unlabelled."""
     match = _Q_LABEL.match(text)
     if not match or not (match.group("sep") or match.group("n")):
-        match = _PROMPT_LABEL.match(text)
+        # Numbered prompt labels hold a digit near the start: most lines hold none there.
+        match = _PROMPT_LABEL.match(text) if any(map(str.isdigit, text[:40])) else None
         if not match:
             return None
     return re.sub(r"^(\*\*|__)(.+)\1$", r"\2", text[match.end():].strip()).strip()

@@ -20,7 +20,7 @@ from studypack.readers.common import (
 # question labels, difficulty markers; taken off one after another.
 _PREFIX = re.compile(r"^\s*(?:>|#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\[![\w-]+\][-+]?"
                      r"|Q(?:uestion)?\s*\d*\s*[:.]|\[(?:E|M|H|easy|medium|hard)\])", re.I)
-_MARK = re.compile(f"[{re.escape(QUESTION_MARKS)}]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
 _INLINE = re.compile(r"<[^>]+>|\*\*|__|`")
 
 
@@ -28,13 +28,17 @@ def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> lis
     """(line number, text) of every question-looking line that no item holds."""
     # A line without a question mark cannot end with one once its markup is gone: skip it.
     # Most files use only `?`: a substring test is far cheaper than a search per line.
-    marks = [mark for mark in QUESTION_MARKS if any(mark in line.text for line in lines)] \
-        if _MARK.search("\n".join(line.text for line in lines)) else []
+    text = "\n".join(line.text for line in lines)
+    # `;` asks only in Greek: elsewhere it ends every other line of code and prose.
+    marks = [mark for mark in QUESTION_MARKS if mark in text
+             and (mark != ";" or bool(_GREEK.search(text)))]
     if not marks:
         return []
 
+    first, others = marks[0], marks[1:]
+
     def marked(text: str) -> bool:
-        return any(mark in text for mark in marks)
+        return first in text or (bool(others) and any(mark in text for mark in others))
 
     asking = [line for line in lines if not line.in_code and marked(line.text)]
     if not asking:
