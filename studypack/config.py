@@ -12,6 +12,7 @@ import yaml
 
 from studypack.errors import ConfigError
 from studypack.intermediate import FAST_LOADER
+from studypack.model import CardSyntax, card_syntax
 
 OUTPUTS = ("yaml", "anki", "cheatsheet", "handouts", "preview")
 DUPLICATE_POLICIES = ("merge", "keep-first", "keep-all")
@@ -63,6 +64,9 @@ class Config:
     cheatsheet: Cheatsheet = field(default_factory=Cheatsheet)
     combined_handout: bool = False  # also handouts/all.pdf with every topic
     lang: str = "en"  # the notes' language (BCP 47): the printed outputs hyphenate in it
+    # How notes mark their own flashcards, when not as the spaced-repetition plugin does by
+    # default; a note's own front matter `flashcards:` wins.
+    card_syntax: CardSyntax | None = None
     strict: bool = False
     base: Path = Path(".")  # the folder config.yaml is in; relative paths start here
 
@@ -125,7 +129,7 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
     base = path.resolve().parent
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: must be a mapping of settings, one `name: value` a line")
-    known = {f.name for f in fields(Config)} - {"base"}
+    known = {f.name for f in fields(Config)} - {"base", "card_syntax"} | {"flashcards"}
     problems += [f"{key}: unknown setting; {_suggest(str(key), known)}"
                  for key in sorted(set(raw) - known, key=str)]
 
@@ -161,6 +165,7 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
         cheatsheet=_cheatsheet(get("cheatsheet", dict, {}), problems),
         combined_handout=bool(get("combined_handout", bool, False)),
         lang=_lang(get("lang", str, "en"), problems),
+        card_syntax=_flashcards(raw.get("flashcards"), problems),
         strict=bool(get("strict", bool, False)),
         base=base,
     )
@@ -168,6 +173,13 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
         raise ConfigError("\n".join(f"{_where(path, problem, lines or {})}: {problem}"
                                     for problem in problems))
     return config
+
+
+def _flashcards(raw: object, problems: list[str]) -> CardSyntax | None:
+    syntax, found = card_syntax(raw)
+    problems += [f"flashcards: {problem}" if problem.startswith("must") else
+                 f"flashcards.{problem}" for problem in found]
+    return syntax
 
 
 def _lang(value: str, problems: list[str]) -> str:

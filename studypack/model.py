@@ -60,6 +60,33 @@ class CardSyntax:
     bold_clozes: bool = False  # **text** is a deletion
 
 
+_SYNTAX_KEYS = {"separator": "inline", "reversed_separator": "inline_reversed",
+                "multiline_separator": "multiline",
+                "multiline_reversed_separator": "multiline_reversed"}
+_CLOZE_MARKS = {"highlight": "highlight_clozes", "bold": "bold_clozes"}
+
+
+def card_syntax(data: object) -> tuple[CardSyntax | None, list[str]]:
+    """The `flashcards:` settings (of config.yaml or a note's front matter), and what in them
+    is not understood, one message per key."""
+    if data is None:
+        return None, []
+    if not isinstance(data, dict):
+        return None, [f"must be a mapping (keys: {', '.join([*_SYNTAX_KEYS, 'clozes'])})"]
+    settings: dict[str, object] = {}
+    problems = []
+    for key, value in data.items():
+        if key in _SYNTAX_KEYS and isinstance(value, str) and value.strip():
+            settings[_SYNTAX_KEYS[key]] = value.strip()
+        elif key == "clozes" and isinstance(value, list) \
+                and all(mark in _CLOZE_MARKS for mark in value):
+            settings.update({field: name in value for name, field in _CLOZE_MARKS.items()})
+        else:
+            problems.append(f"{key}: not understood (separators are text; clozes is a list of "
+                            "highlight, bold)")
+    return CardSyntax(**settings), problems  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """File-level settings from a note's YAML front matter."""

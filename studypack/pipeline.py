@@ -18,7 +18,7 @@ from studypack.errors import (
     NoteFileError,
     SourceError,
 )
-from studypack.model import Document, Pack
+from studypack.model import CardSyntax, Document, Pack
 from studypack.outputs import (
     CHEATSHEET,
     DECK,
@@ -266,7 +266,7 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
 
     Each file is read on its own (a bad one costs only itself), so the work splits cleanly.
     """
-    read = functools.partial(_read_one, config.dialects)
+    read = functools.partial(_read_one, config.dialects, config.card_syntax)
     workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
@@ -278,7 +278,8 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     return documents
 
 
-def _read_one(dialects: dict[str, str], entry: tuple[Path, Path, str]) -> Document:
+def _read_one(dialects: dict[str, str], syntax: CardSyntax | None,
+              entry: tuple[Path, Path, str]) -> Document:
     from studypack import readers  # loaded only when the notes must be read
 
     path, root, rel = entry
@@ -289,7 +290,7 @@ def _read_one(dialects: dict[str, str], entry: tuple[Path, Path, str]) -> Docume
     if not source.text.strip():
         empty = Diagnostic(rel, None, "warning", "empty file; nothing to read")
         return Document(rel, "empty", 0.0, (), source.front_matter, (*source.diagnostics, empty))
-    return readers.read(source, dialects)
+    return readers.read(source, dialects, syntax)
 
 
 def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progress: Progress,

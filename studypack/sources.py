@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from studypack.errors import Diagnostic, NoteFileError, SourceError
-from studypack.model import CardSyntax, FrontMatter
+from studypack.model import CardSyntax, FrontMatter, card_syntax
 
 if TYPE_CHECKING:
     import ftfy
@@ -289,32 +289,13 @@ def _split_front_matter(
     )
 
 
-_SYNTAX_KEYS = {"separator": "inline", "reversed_separator": "inline_reversed",
-                "multiline_separator": "multiline",
-                "multiline_reversed_separator": "multiline_reversed"}
-_CLOZE_MARKS = {"highlight": "highlight_clozes", "bold": "bold_clozes"}
-
-
 def _card_syntax(data: object, rel: str, diagnostics: list[Diagnostic]) -> CardSyntax | None:
     """The `flashcards:` front-matter settings: separators and which marks make clozes."""
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        diagnostics.append(Diagnostic(rel, 1, "error", "front matter 'flashcards' must be a "
-                                      f"mapping (keys: {', '.join([*_SYNTAX_KEYS, 'clozes'])})"))
-        return None
-    settings: dict[str, object] = {}
-    for key, value in data.items():
-        if key in _SYNTAX_KEYS and isinstance(value, str) and value.strip():
-            settings[_SYNTAX_KEYS[key]] = value.strip()
-        elif key == "clozes" and isinstance(value, list) \
-                and all(mark in _CLOZE_MARKS for mark in value):
-            settings.update({field: name in value for name, field in _CLOZE_MARKS.items()})
-        else:
-            diagnostics.append(Diagnostic(
-                rel, 1, "warning", f"front matter flashcards.{key}: not understood (separators "
-                "are text; clozes is a list of highlight, bold)"))
-    return CardSyntax(**settings)  # type: ignore[arg-type]
+    syntax, problems = card_syntax(data)
+    level = "error" if syntax is None and data is not None else "warning"
+    diagnostics += [Diagnostic(rel, 1, level, f"front matter flashcards: {problem}")
+                    for problem in problems]
+    return syntax
 
 
 def _str_or_none(value: object) -> str | None:

@@ -49,3 +49,14 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     path.write_text("title: x\ntopics: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"config.yaml:3: not valid YAML"):
         load_config(path)
+
+
+def test_card_syntax_settings_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("title: x\nlang: english!\nflashcards:\n  separator: '||'\n"
+                    "  clozes: [underline]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    lines = str(error.value).split("\n")
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        [f"{path}:2", "lang"], [f"{path}:5", "flashcards.clozes"]]

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from studypack.model import CardSyntax
+
 CARDS = Path(__file__).resolve().parent / "shapes" / "cards"
 MARKUP = ("::", "==", "{{c1::", "{{cloze", "<!--SR", "card-last", "card-ease", "card-next",
           "card-repeats", "collapsed", "START", "Tags:", "#card", "#flashcards", ";;")
@@ -133,3 +135,15 @@ def test_a_reimport_keeps_the_review_made_in_anki(cards: Path, run, project_conf
     assert (again.ivl, again.due, again.reps) == (reviewed.ivl, reviewed.due, reviewed.reps)
     assert collection.db.scalar("select count() from revlog where cid=?", card.id) == 1
     assert collection.note_count() == 13
+
+
+def test_config_sets_the_card_separators_for_every_note(tmp_path: Path, run) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Units\n\nForce||The newton\nEnergy|||The joule\n\n"
+                                "Power is measured in **watts**.\n", encoding="utf-8")
+    syntax = CardSyntax(inline="||", inline_reversed="|||", bold_clozes=True)
+    report = run(notes, card_syntax=syntax)
+    kinds = {card.question: card.kind for card in report.pack.cards}
+    assert kinds == {"Force": "basic", "Energy": "reversed",
+                     "Power is measured in {{c1::watts}}.": "cloze"}

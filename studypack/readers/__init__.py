@@ -7,7 +7,7 @@ from fnmatch import fnmatch
 from types import ModuleType
 
 from studypack.errors import Diagnostic
-from studypack.model import Document, RawItem, SectionRead
+from studypack.model import CardSyntax, Document, RawItem, SectionRead
 from studypack.readers import (
     admonition,
     bullets,
@@ -76,14 +76,17 @@ def _choose(source: Source, overrides: dict[str, str], lines: list[Line],
     return best, round(evidence[best] / total, 2)
 
 
-def read(source: Source, overrides: dict[str, str]) -> Document:
+def read(source: Source, overrides: dict[str, str],
+         syntax: CardSyntax | None = None) -> Document:
     """What the chosen readers find in one file; unknown shapes become a diagnostic.
 
     Detection works per section too: a file that mixes shapes is read a run of sections at a
     time, each by its own reader, and its Document lists which reader read which lines.
+    `syntax` is how config.yaml says notes mark their flashcards; a note's front matter wins.
     """
     lines = _lines(source)
-    evidence = _SectionEvidence()
+    syntax = source.front_matter.card_syntax or syntax
+    evidence = _SectionEvidence(syntax=syntax)
     dialect, confidence = _choose(source, overrides, lines, evidence)
     diagnostics = list(source.diagnostics)
     if dialect is None:
@@ -99,7 +102,7 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
     if dialect in EXPLICIT:  # around the author's own cards, weak cues mark lecture text
-        evidence = _SectionEvidence(exclude=WEAK)
+        evidence = _SectionEvidence(exclude=WEAK, syntax=syntax)
     runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, evidence)
     diagnostics += [
         Diagnostic(source.rel, line, "warning",
@@ -108,14 +111,15 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
         for line, other, reader in sections.overlooked(lines, runs, evidence)
     ]
     if len(runs) <= 1:
-        items, found = _read_with(dialect, lines, source)
+        items, found = _read_with(dialect, lines, source, syntax)
         diagnostics += found
         document = Document(source.rel, dialect, confidence, _embedded(items, source),
                             source.front_matter)
     else:
         items = []
         for run in runs:
-            part, found = _read_with(run.dialect, sections.with_context(lines, run), source)
+            part, found = _read_with(run.dialect, sections.with_context(lines, run), source,
+                                     syntax)
             items += part
             diagnostics += found
         read_by = tuple(SectionRead(lines[run.start].number, run.dialect, run.confidence)
@@ -132,11 +136,11 @@ def read(source: Source, overrides: dict[str, str]) -> Document:
     return replace(document, diagnostics=tuple(diagnostics))
 
 
-def _read_with(dialect: str, lines: list[Line],
-               source: Source) -> tuple[list[RawItem], list[Diagnostic]]:
-    """What one reader finds; the flashcard reader also takes the note's card syntax."""
+def _read_with(dialect: str, lines: list[Line], source: Source,
+               syntax: CardSyntax | None) -> tuple[list[RawItem], list[Diagnostic]]:
+    """What one reader finds; the flashcard reader also takes the notes' card syntax."""
     if dialect == "flashcard":
-        return flashcard.read(lines, source.rel, source.front_matter.card_syntax)
+        return flashcard.read(lines, source.rel, syntax)
     return READERS[dialect].read(lines, source.rel)
 
 
@@ -186,8 +190,11 @@ def _forced(source: Source, overrides: dict[str, str]) -> str | None:
                 None)
 
 
-def _evidence(lines: list[Line]) -> dict[str, int]:
-    return {name: reader.detect(lines) for name, reader in READERS.items()}
+def _evidence(lines: list[Line], syntax: CardSyntax | None = None) -> dict[str, int]:
+    found = {name: reader.detect(lines) for name, reader in READERS.items()}
+    if syntax is not None:  # separators of the notes' own choosing
+        found["flashcard"] = flashcard.detect(lines, syntax)
+    return found
 
 
 class _SectionEvidence:
@@ -196,15 +203,17 @@ class _SectionEvidence:
     Planning the runs and looking for overlooked shapes ask about the same sections.
     """
 
-    def __init__(self, exclude: frozenset[str] = frozenset()) -> None:
+    def __init__(self, exclude: frozenset[str] = frozenset(),
+                 syntax: CardSyntax | None = None) -> None:
         self._seen: dict[tuple[int, int], dict[str, int]] = {}
         self._exclude = exclude
+        self._syntax = syntax
 
     def __call__(self, lines: list[Line]) -> dict[str, int]:
         key = (lines[0].number, len(lines)) if lines else (0, 0)
         if key not in self._seen:
             self._seen[key] = {name: 0 if name in self._exclude else count
-                               for name, count in _evidence(lines).items()}
+                               for name, count in _evidence(lines, self._syntax).items()}
         return self._seen[key]
 
 

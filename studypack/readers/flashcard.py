@@ -44,14 +44,14 @@ _DEFAULT = CardSyntax()
 _ALTERNATIVE = CardSyntax(inline=";;", inline_reversed=";;;")
 
 
-def detect(lines: list[Line]) -> int:
-    """Evidence: marked cards (each a strong signal).
+def detect(lines: list[Line], given: CardSyntax | None = None) -> int:
+    """Evidence: marked cards (each a strong signal), in the `given` syntax if any.
 
     Highlights count as deletions only in a file that marks cards some other way too, or
     carries the plugin's `#flashcards` tag: elsewhere they are emphasis.
     """
     text = "\n".join(line.text for line in lines)  # one search spares most files every look
-    syntax = syntax_of(lines, None)
+    syntax = syntax_of(lines, given)
     separators = {syntax.multiline, syntax.multiline_reversed}
     evidence = 0
     if syntax.inline in text:
