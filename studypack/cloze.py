@@ -43,6 +43,11 @@ def from_marks(text: str, *, highlight: bool = True, bold: bool = False) -> str:
     return text
 
 
+def highlighted(text: str) -> str:
+    """`==highlights==` as marked text, where they emphasise rather than delete."""
+    return _HIGHLIGHT.sub(lambda m: f"<mark>{m.group('text')}</mark>", text)
+
+
 def fill(text: str) -> str:
     """The deletions shown in place and marked, for reading and printing."""
     return CLOZE.sub(lambda m: f'<span class="cloze">{m.group("text")}</span>', text)

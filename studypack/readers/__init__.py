@@ -102,7 +102,7 @@ def read(source: Source, overrides: dict[str, str],
         diagnostics.append(Diagnostic(source.rel, fence, "warning",
                                       "code fence is never closed; it runs to the end of the file"))
     if dialect in EXPLICIT:  # around the author's own cards, weak cues mark lecture text
-        evidence = _SectionEvidence(exclude=WEAK, syntax=syntax)
+        evidence = evidence.without(WEAK)
     runs = [] if _forced(source, overrides) else sections.plan(lines, dialect, evidence)
     diagnostics += [
         Diagnostic(source.rel, line, "warning",
@@ -203,18 +203,24 @@ class _SectionEvidence:
     Planning the runs and looking for overlooked shapes ask about the same sections.
     """
 
-    def __init__(self, exclude: frozenset[str] = frozenset(),
-                 syntax: CardSyntax | None = None) -> None:
+    def __init__(self, syntax: CardSyntax | None = None,
+                 exclude: frozenset[str] = frozenset()) -> None:
         self._seen: dict[tuple[int, int], dict[str, int]] = {}
-        self._exclude = exclude
         self._syntax = syntax
+        self._exclude = exclude
 
     def __call__(self, lines: list[Line]) -> dict[str, int]:
         key = (lines[0].number, len(lines)) if lines else (0, 0)
         if key not in self._seen:
-            self._seen[key] = {name: 0 if name in self._exclude else count
-                               for name, count in _evidence(lines, self._syntax).items()}
-        return self._seen[key]
+            self._seen[key] = _evidence(lines, self._syntax)
+        return {name: 0 if name in self._exclude else count
+                for name, count in self._seen[key].items()}
+
+    def without(self, readers: frozenset[str]) -> _SectionEvidence:
+        """The same evidence, worked out once, with these readers' counted as none."""
+        view = _SectionEvidence(self._syntax, self._exclude | readers)
+        view._seen = self._seen
+        return view
 
 
 def _embedded(items: list[RawItem], source: Source) -> tuple[RawItem, ...]:

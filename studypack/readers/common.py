@@ -220,6 +220,13 @@ def ends_with_question_mark(text: str) -> bool:
     return end != ";" or bool(_GREEK.search(text))
 
 
+def question_marks_in(text: str) -> list[str]:
+    """The question marks a text holds; `;` only in Greek, where it is the question mark (it
+    ends every other line of code and prose elsewhere)."""
+    return [mark for mark in QUESTION_MARKS
+            if mark in text and (mark != ";" or bool(_GREEK.search(text)))]
+
+
 def is_reference_title(text: str) -> bool:
     """True for titles such as 'References', 'Источники' or '参考资料'."""
     return _title_words(text) in REFERENCE_TITLES

@@ -147,7 +147,7 @@ def _finish(item: RawItem, deck: tuple[str, ...]) -> RawItem:
     question, answer = (REVIEW_COMMENT.sub("", part).strip()
                         for part in (item.question, item.answer))
     if item.kind != "cloze":  # a highlight in a card that is not a cloze is emphasis
-        question, answer = (_marked(part) for part in (question, answer))
+        question, answer = (cloze.highlighted(part) for part in (question, answer))
     wanted = len(cloze.numbers(question)) if item.kind == "cloze" \
         else 2 if item.kind == "reversed" else 1
     return replace(item, question=question, answer=answer, reviews=reviews[-wanted:],
@@ -263,7 +263,3 @@ def _unlisted(text: str) -> str:
     item = BULLET.match(text) or NUMBERED.match(text)
     return _TASK_BOX.sub("", item.group(3)) if item else text
 
-
-def _marked(text: str) -> str:
-    """`==highlights==` as marked text: they only emphasise outside a cloze."""
-    return re.sub(r"(?<![=\\])==(?=\S)([^=\n]+?)(?<=\S)==(?!=)", r"<mark>\1</mark>", text)

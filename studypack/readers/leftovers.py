@@ -14,13 +14,13 @@ from studypack.readers.common import (
     Line,
     ends_with_question_mark,
     is_question_like,
+    question_marks_in,
 )
 
 # What may open a line before its words: quotes, heading marks, list markers, callout types,
 # question labels, difficulty markers; taken off one after another.
 _PREFIX = re.compile(r"^\s*(?:>|#{1,6}\s|[-*+]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\[![\w-]+\][-+]?"
                      r"|Q(?:uestion)?\s*\d*\s*[:.]|\[(?:E|M|H|easy|medium|hard)\])", re.I)
-_GREEK = re.compile(r"[\u0370-\u03ff]")
 _INLINE = re.compile(r"<[^>]+>|\*\*|__|`")
 
 
@@ -28,10 +28,7 @@ def unread(lines: list[Line], items: list[RawItem] | tuple[RawItem, ...]) -> lis
     """(line number, text) of every question-looking line that no item holds."""
     # A line without a question mark cannot end with one once its markup is gone: skip it.
     # Most files use only `?`: a substring test is far cheaper than a search per line.
-    text = "\n".join(line.text for line in lines)
-    # `;` asks only in Greek: elsewhere it ends every other line of code and prose.
-    marks = [mark for mark in QUESTION_MARKS if mark in text
-             and (mark != ";" or bool(_GREEK.search(text)))]
+    marks = question_marks_in("\n".join(line.text for line in lines))
     if not marks:
         return []
 
@@ -61,7 +58,6 @@ def _core(text: str) -> str:
     while (prefix := _PREFIX.match(text)) and prefix.end():
         text = text[prefix.end():]
     return " ".join(text.split())
-
 
 
 def _long_enough(core: str) -> bool:
