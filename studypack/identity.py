@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ LOCK_VERSION = 2  # 1 was YAML; it is still read
 LOCK_ABOUT = ("studypack lock: remembers card ids across rewording and when each card last "
               "changed. Commit it beside config.yaml; deleting it only loses that memory.")
 REWORDING_SIMILARITY = 75  # 0-100: how alike a reworded question must stay to keep its id
+_RARE = 50  # a word in more lock entries than this says too little to compare them on
 CLEAR_MARGIN = 5  # how much better the best old question must fit than the next, across files
 
 
@@ -102,21 +104,40 @@ def find_reworded(question: str, path: str, lock: dict[str, LockEntry],
     return best[1] if best else None
 
 
-def find_moved(question: str, path: str, lock: dict[str, LockEntry],
-               taken: set[str]) -> str | None:
-    """The id of a lock entry from another file whose question this one rewords, when it is
-    the clear best match: a card moved to another file and reworded in the same edit."""
-    from rapidfuzz import fuzz
+class MovedQuestions:
+    """Finds the lock entry from another file that a question rewords, when it is the clear
+    best match: a card moved to another file and reworded in the same edit.
 
-    key = question_key(question)
-    scores = sorted(((fuzz.ratio(key, entry.question), card_id)
-                     for card_id, entry in lock.items()
-                     if card_id not in taken and entry.path != path), reverse=True)
-    if not scores or scores[0][0] < REWORDING_SIMILARITY:
-        return None
-    if len(scores) > 1 and scores[0][0] - scores[1][0] < CLEAR_MARGIN:
-        return None  # two old questions fit about as well: keep neither id
-    return scores[0][1]
+    Only entries sharing a rare word with the question are compared, so a build against a
+    large lock of other notes stays linear. `taken` is the caller's set of ids already given.
+    """
+
+    def __init__(self, lock: dict[str, LockEntry], taken: set[str]) -> None:
+        self._lock = lock
+        self._taken = taken
+        self._by_word: dict[str, list[str]] = defaultdict(list)
+        for card_id, entry in lock.items():
+            if card_id not in taken:
+                for word in set(entry.question.split()):
+                    self._by_word[word].append(card_id)
+
+    def find(self, question: str, path: str) -> str | None:
+        """The id this question takes over, or None."""
+        from rapidfuzz import fuzz, process
+
+        key = question_key(question)
+        near = {card_id for word in set(key.split())
+                if len(posting := self._by_word.get(word, ())) <= _RARE
+                for card_id in posting}
+        candidates = {card_id: self._lock[card_id].question for card_id in sorted(near)
+                      if card_id not in self._taken and self._lock[card_id].path != path}
+        best = process.extract(key, candidates, scorer=fuzz.ratio, limit=2,
+                               score_cutoff=REWORDING_SIMILARITY - CLEAR_MARGIN)
+        if not best or best[0][1] < REWORDING_SIMILARITY:
+            return None
+        if len(best) > 1 and best[0][1] - best[1][1] < CLEAR_MARGIN:
+            return None  # two old questions fit about as well: keep neither id
+        return best[0][2]
 
 
 def prune(entries: dict[str, LockEntry], before: int) -> dict[str, LockEntry]:

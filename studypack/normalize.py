@@ -250,9 +250,10 @@ def assign_ids(work: Work, config: Config, lock: dict[str, LockEntry]) -> Work:
         else:
             unmatched.append((index, card_id))
     # Only then across files, so a rewording in its own file is never taken for a move.
+    moved = identity.MovedQuestions(lock, taken) if unmatched else None
     for index, card_id in unmatched:
         draft = work.drafts[index]
-        old = identity.find_moved(draft.question, draft.source.path, lock, taken)
+        old = moved.find(draft.question, draft.source.path) if moved else None
         if old:
             reworded.append((draft.source, old, lock[old].question, lock[old].path))
             card_id = old
