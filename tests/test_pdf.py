@@ -64,11 +64,52 @@ def test_handouts_have_bookmarks_page_numbers_and_a_self_test(printed) -> None:
         assert topic.title in titles
         text = _text(out / "handouts" / f"{topic.slug}.pdf")
         assert "self test" in text and "answer key" in text
-        pages = len(pypdf.PdfReader(out / "handouts" / f"{topic.slug}.pdf").pages)
-        assert f"page {pages} of {pages}" in text
+        labels = pypdf.PdfReader(out / "handouts" / f"{topic.slug}.pdf").page_labels
+        assert f"page {labels[-1]}" in text
     open_questions = {s.topic for s in report.pack.skipped if s.reason == "unanswered"}
     for slug in open_questions:
         assert "open questions" in _text(out / "handouts" / f"{slug}.pdf")
+
+
+def _destinations(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark, in order."""
+    def walk(items: list, level: int) -> list[tuple[int, str, int]]:
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item)))
+        return found
+    return walk(reader.outline, 1)
+
+
+def test_contents_and_answer_key_print_the_page_each_card_is_on(printed) -> None:
+    """The front matter is numbered i, ii, …, the body from 1 on, across several topics."""
+    report, out = printed
+    reader = pypdf.PdfReader(out / "handouts" / "all.pdf")
+    labels = reader.page_labels
+    front = labels.index("1")
+    assert front >= 1 and labels[:front] == ["i", "ii", "iii", "iv", "v"][:front]
+    assert labels[front:] == [str(n) for n in range(1, len(labels) - front + 1)]
+    for index, page in enumerate(reader.pages):
+        assert f"page {labels[index]}" in page.extract_text()
+    # Bookmarks: each topic, then its cards and the self-test's own headings.
+    marks = [(level, title, page) for level, title, page in _destinations(reader)
+             if level == 1 or (level == 2 and not title.startswith(
+                 ("Self-test:", "Answer key", "Open questions")))]
+    cards = [(title, page) for level, title, page in marks if level == 2]
+    assert [title for level, title, _ in marks if level == 1] == \
+        [t.title for t in report.pack.topics]
+    assert len(cards) == len(report.pack.cards)
+    # The contents: one number per topic and card, flush right, in the bookmarks' order.
+    contents = "\n".join(reader.pages[index].extract_text() for index in range(front))
+    numbers = [line for line in contents.splitlines() if line.isdigit()]
+    assert numbers == [labels[page] for _, _, page in marks]
+    # The answer key: question n of each topic -> the page its answer starts on.
+    body = "\n".join(page.extract_text() for page in reader.pages[front:])
+    key = re.findall(r"(\d+) → p\. (\d+)", body)
+    assert [page for _, page in key] == [labels[page] for _, page in cards]
 
 
 def test_pdfs_are_byte_identical_when_nothing_changed(printed) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import mimetypes
 import multiprocessing
@@ -15,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pydyf
+
 from studypack import cloze, forked, images, keyline, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic
@@ -24,10 +27,13 @@ from studypack.writers.libraries import found_by_ldconfig
 
 with found_by_ldconfig():
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE = "studypack:/"  # the only base URL pages use; everything else is refused
-TEMPLATE = {"cheatsheet": "print/cheatsheet.html.j2", "handout": "print/handout.html.j2"}
+CHEATSHEET = "print/cheatsheet.html.j2"
+# A handout's documents, joined in this order: front matter, then cards and self-test per topic.
+HANDOUT = {part: f"print/handout-{part}.html.j2" for part in ("front", "cards", "self-test")}
 # A merged card's `*file:line*` label before each source's answer, as Markdown renders it.
 _MERGED_LABEL = re.compile(r"<p><em>([^<>]+:\d+)</em></p>")
 
@@ -55,8 +61,9 @@ class PdfJob:
 
 @dataclass
 class _Page:
-    """HTML fragments of one document and the files they may load."""
+    """What rendering one PDF collects: the files its HTML may load, and problems found."""
 
+    name: str  # the PDF's file name, for problems about the PDF as a whole
     media: dict[str, Path] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
 
@@ -96,7 +103,7 @@ def _filled(card: Card) -> str:
 def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
                      date: str) -> list[Diagnostic]:
     """One dense document: every card's key line by topic, plus a panel of every formula."""
-    page = _Page()
+    page = _Page(target.name)
     shown = sheet.sheet(pack, context.layout.summary_length)
     topics = [{"title": title,
                "cards": [{"question": _html(item.card, item.question, context, page),
@@ -111,9 +118,11 @@ def write_cheatsheet(pack: Pack, target: Path, context: PrintContext,
                    "answer with `TL;DR:` to say its point")
         for _, items in shown.topics for item in items
         if (reason := keyline.weakness(item.key)) is not None]
-    html = template_env().get_template(TEMPLATE["cheatsheet"]).render(
+    html = template_env().get_template(CHEATSHEET).render(
         title=pack.title, date=date, topics=topics, formulas=panel, layout=context.layout)
-    pages = _render(html, target, page)
+    document = _layout(html, page, {})
+    _write([document], target)
+    pages = len(document.pages)
     if pages > context.layout.page_budget:
         page.problems.append(Diagnostic(target.name, None, "warning",
                                         f"cheat sheet takes {pages} pages, over the budget of "
@@ -143,14 +152,35 @@ def _topic_context(topic: Topic, pack: Pack, context: PrintContext, page: _Page)
 
 def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintContext,
                   title: str, date: str) -> list[Diagnostic]:
-    """Full answers of some topics, with contents, bookmarks, self-test and answer key."""
-    page = _Page()
-    html = template_env().get_template(TEMPLATE["handout"]).render(
-        title=title, pack_title=pack.title, date=date, lang=context.lang,
-        topics=[_topic_context(t, pack, context, page) for t in topics])
+    """Full answers of some topics, with contents, bookmarks, self-test and answer key.
+
+    Each topic's cards, then its self-test, are laid out as documents of their own, numbered on
+    from the pages before; the front matter (numbered i, ii, …) last, when every page number
+    its contents print is known. WeasyPrint would otherwise lay pages out again to settle
+    `target-counter()` numbers. The pages are joined into one PDF, links and bookmarks included.
+    """
+    page = _Page(target.name)
+    env = template_env()
+    shown = [_topic_context(t, pack, context, page) for t in topics]
+    common = {"title": title, "pack_title": pack.title, "date": date, "lang": context.lang}
+    images: dict = {}  # one image cache: a picture used in several documents is stored once
+    numbers: dict[str, int] = {}  # anchor -> page number
+    body = []
+    for topic in shown:
+        for part in ("cards", "self-test"):
+            first = len([p for document in body for p in document.pages]) + 1
+            html = env.get_template(HANDOUT[part]).render(**common, topic=topic,
+                                                          first_page=first, pages=numbers)
+            document = _layout(html, page, images, styled=True)
+            for number, laid in enumerate(document.pages, first):
+                for anchor in laid.anchors:  # a section split over pages is on each of them
+                    numbers.setdefault(anchor, number)
+            body.append(document)
+    front = env.get_template(HANDOUT["front"]).render(**common, topics=shown, pages=numbers)
     # Handouts are read, on screen too: tagged. The dense, print-only cheat sheet is not; tags
     # cost it a tenth of its render time.
-    _render(html, target, page, tagged=True)
+    front_matter = _layout(front, page, images, styled=True)
+    _write([front_matter, *body], target, tagged=True, arabic_from=len(front_matter.pages))
     return page.problems
 
 
@@ -204,9 +234,11 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
         markup.warm_up(text for card in _rendered_cards(pack, jobs)
                        for text in (card.question, card.answer))
         for kind in sorted({job.kind for job in jobs}):
-            template_env().get_template(TEMPLATE[kind])
+            for name in [CHEATSHEET] if kind == "cheatsheet" else HANDOUT.values():
+                template_env().get_template(name)
         if any(job.kind == "handout" for job in jobs):
             _load_hyphenation(context.lang)
+            _handout_styles()
         gc.freeze()
         try:
             finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
@@ -264,15 +296,49 @@ def _work(pack: Pack, job: PdfJob) -> int:
                for c in t.cards)
 
 
-def _render(html: str, target: Path, page: _Page, tagged: bool = False) -> int:
-    """Lay out and write one PDF; `tagged` adds the structure screen readers and reflow use."""
+@functools.cache
+def _handout_styles() -> tuple[list[weasyprint.CSS], FontConfiguration]:
+    """The handouts' style sheets, parsed once, and one font set-up for every document.
+
+    A handout is several documents: parsing its styles for each cost a tenth of its render.
+    """
+    fonts = FontConfiguration()
+    sheets = [weasyprint.CSS(string=(TEMPLATES / "print" / name).read_text(encoding="utf-8"),
+                             base_url=BASE, url_fetcher=_NotesOnly({}), font_config=fonts)
+              for name in ("print.css", "handout.css")]
+    return sheets, fonts
+
+
+def _layout(html: str, page: _Page, images: dict, styled: bool = False) -> weasyprint.Document:
+    """Lay one document out; images it loads are kept in (and reused from) `images`.
+
+    `styled` adds the handouts' style sheets.
+    """
     fetcher = _NotesOnly({**page.media, **{p.name: p for p in (TEMPLATES / "print").iterdir()}})
-    document = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=fetcher).render()
-    # Fixed metadata and identifiers: the same input gives the same bytes.
-    document.metadata.created = document.metadata.modified = None
-    data = document.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False,
-                              pdf_tags=tagged)
-    write_atomic(target, data)
-    page.problems += [Diagnostic(target.name, None, "warning", f"not loaded: {url}")
+    sheets, fonts = _handout_styles() if styled else ([], None)
+    document = weasyprint.HTML(string=html, base_url=BASE, url_fetcher=fetcher).render(
+        stylesheets=sheets, font_config=fonts, cache=images)
+    page.problems += [Diagnostic(page.name, None, "warning", f"not loaded: {url}")
                       for url in fetcher.refused]
-    return len(document.pages)
+    return document
+
+
+def _write(documents: list[weasyprint.Document], target: Path, tagged: bool = False,
+           arabic_from: int | None = None) -> None:
+    """Write the documents' pages as one PDF.
+
+    `tagged` adds the structure screen readers and reflow use. With `arabic_from`, a viewer
+    numbers the pages as printed: i, ii, … before that page, 1, 2, … from it.
+    """
+    joined = documents[0].copy([laid for document in documents for laid in document.pages])
+    # Fixed metadata and identifiers: the same input gives the same bytes.
+    joined.metadata.created = joined.metadata.modified = None
+
+    def page_labels(_: weasyprint.Document, pdf: pydyf.PDF) -> None:
+        if arabic_from is not None:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+                0, pydyf.Dictionary({"S": "/r"}), arabic_from, pydyf.Dictionary({"S": "/D"})])})
+
+    data = joined.write_pdf(pdf_identifier=b"studypack", uncompressed_pdf=False, pdf_tags=tagged,
+                            finisher=page_labels)
+    write_atomic(target, data)
