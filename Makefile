@@ -13,8 +13,9 @@ test: test-system-deps $(VENV)/.stamp-dev
 	$(PY) -m pytest
 
 # Time every build stage on generated corpora of 300, 1,000 and 10,000 cards and on the seed
-# notes, and rewrite the tables in docs/PERFORMANCE.md. It takes a while; for a quick look:
-# make bench BENCH_ARGS="--sizes 300 --repeat 1"   (see bench/run.py --help)
+# notes against WeasyPrint's own floors, and rewrite the tables in docs/PERFORMANCE.md. It takes
+# about 40 minutes; the targets table on small sizes in a minute or two, into output/bench/:
+# make bench BENCH_ARGS=--quick   (see bench/run.py --help)
 bench: system-deps $(VENV)/.stamp-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
 

@@ -5,21 +5,30 @@ For each size N it generates a corpus (bench/generate.py), then
 * times each stage in a fresh process by calling the studypack functions directly (read,
   normalize, YAML dump and load, formulas, deck, cheat sheet, handouts), cold (new output
   folder, no lock, no formula cache) and warm (the same folder again);
-* times `build.py` end to end in child processes: cold, no-op rebuild, one edited answer,
-  to notes.yaml only, and to the deck with a cold and a warm formula cache;
+* times `build.py` end to end in child processes: cold, no-op rebuild, one edited answer
+  (and when it printed `ready:`), to notes.yaml only, and to notes.yaml and the deck with a
+  cold and a warm formula cache;
+* measures CPU seconds per page of handouts and of the cheat sheet against a plain-text
+  floor, the same cards' words laid out by WeasyPrint alone (bench/floor.py);
+* at --jobs-sizes, times the full build with --jobs 1 and --jobs 2, for a projection to more
+  cores;
 * records the peak resident memory of every child process (and of its whole process tree).
 
-The seed notes (../shared/seed_notes, never written to) get the end-to-end runs too. PDFs of
-large sizes can be skipped (--skip-pdf-above) so that a run finishes in reasonable time.
-`--profile` adds cProfile listings and the WeasyPrint per-page cost.
+The seed notes (../shared/seed_notes, never written to) get the end-to-end runs too, each cold
+build paired with the print floor: the same notes as plain Markdown printed by WeasyPrint.
+Targets are ratios of figures measured in the same run. PDFs of large sizes can be skipped
+(--skip-pdf-above) so that a run finishes in reasonable time. `--profile` adds cProfile
+listings; `--quick` gives the targets table on small sizes in a few minutes.
 
     python bench/run.py --sizes 300,1000 --repeat 3
+    python bench/run.py --quick
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import itertools
 import json
 import os
@@ -44,7 +53,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # the checkout's studypack wins over an installed one
 
 DOC = REPO / "docs" / "PERFORMANCE.md"
-E2E = ("cold", "noop", "edit", "yaml", "apkg_cold", "apkg_cached")
+E2E = ("floor", "cold", "noop", "edit", "yaml", "apkg_cold", "apkg_cached")
 RUNS = ("yaml", "apkg", "cold", "noop", "edit")
 MB = 1024 * 1024
 MAX_WORKER_MB = 12 * 1024  # a measuring worker holds a whole pack; stop it before the machine
@@ -67,6 +76,12 @@ class Child:
     load: float = 0.0  # one-minute load average when it started: how noisy the machine was
     stdout: str = ""
     stderr: str = ""
+    ready: float | None = None  # seconds from start until the build printed its `ready:` line
+
+
+# What a build prints once notes.yaml, the deck and the preview are in place (in --watch
+# after the time of day), before its PDFs are done.
+READY = re.compile(r"^(?:\d\d:\d\d:\d\d )?ready: ")
 
 
 def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 8192) -> Child:
@@ -74,17 +89,20 @@ def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 819
     longer than timeout seconds or more than max_mb of memory.
 
     The clock stops when the process ends (a blocking wait), not at the next memory sample:
-    a sub-second build would otherwise be rounded up to the sampling interval.
+    a sub-second build would otherwise be rounded up to the sampling interval. Its stdout is
+    read line by line as it comes (unbuffered, as on a terminal), so the moment a `ready:`
+    line appears is known.
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(
         p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)}
     load = os.getloadavg()[0]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err,
-                                   start_new_session=True)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                   stderr=err, start_new_session=True)
         ended = threading.Event()
         tree, stopped = 0, ""
+        lines: list[tuple[float, str]] = []
 
         def sample() -> None:
             nonlocal tree, stopped
@@ -100,18 +118,29 @@ def run_child(command: list[str], timeout: float, cwd: Path, max_mb: float = 819
                 if stopped or ended.wait(0.1):
                     return
 
+        def read() -> None:
+            assert process.stdout is not None
+            for raw in process.stdout:
+                lines.append((time.perf_counter() - start, raw.decode(errors="replace")))
+
         sampler = threading.Thread(target=sample, daemon=True)
+        reader = threading.Thread(target=read, daemon=True)
         sampler.start()
+        reader.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         ended.set()
         sampler.join()
+        reader.join(5)  # a process the build left behind may hold the pipe; stop waiting
+        if process.stdout and not reader.is_alive():
+            process.stdout.close()
         process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
         err.seek(0)
+        ready = next((at for at, line in lines if READY.match(line)), None)
         return Child(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                      tree / MB, process.returncode, bool(stopped), stopped, load,
-                     out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+                     "".join(line for _, line in lines), err.read().decode(errors="replace"),
+                     ready)
 
 
 def _tree_rss(root: int) -> int:
@@ -150,11 +179,25 @@ def _process_bytes(pid: int) -> int:
 
 
 def build_command(config: Path, notes: Path, out: Path, lock: Path,
-                  only: str | None = None) -> list[str]:
+                  only: str | None = None, extra: tuple[str, ...] = ()) -> list[str]:
     """build.py of this checkout on the given notes, output folder and lock."""
     command = [sys.executable, str(REPO / "build.py"), "--config", str(config), "--source",
-               str(notes), "--out", str(out), "--lock", str(lock)]
+               str(notes), "--out", str(out), "--lock", str(lock), *extra]
     return command + (["--only", only] if only else [])
+
+
+@functools.cache
+def build_options() -> str:
+    """build.py's --help: which options this checkout's build has (--jobs is newer)."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], cwd=REPO,
+                          capture_output=True, text=True, check=False).stdout
+
+
+def floor_command(notes: Path, out: Path, processes: int) -> list[str]:
+    """bench/floor.py printing every note file as plain Markdown, `processes` at a time."""
+    files = sorted(str(p) for p in notes.rglob("*") if p.is_file())
+    return [sys.executable, str(REPO / "bench" / "floor.py"), "--out", str(out),
+            "--processes", str(processes), *files]
 
 
 # -- in-process stages (run in a fresh worker process) ------------------------------------
@@ -258,8 +301,14 @@ def stages_worker(corpus: Path, work: Path, repeat: int, pdf_repeat: int) -> dic
     return {"runs": runs, "memory_after": memory, "facts": facts}
 
 
-def floor_worker(corpus: Path, work: Path) -> dict:
-    """Each handout rendered alone, one after another: seconds and pages, and all.pdf."""
+SAMPLE = 3  # handouts of the largest and of the smallest topics timed above --sample-above
+
+
+def floor_worker(corpus: Path, work: Path, sample_above: int, combined: bool) -> dict:
+    """CPU seconds per page of handouts (one at a time), of the cheat sheet and of the
+    plain-text floor of the same cards' words, all in this one process, so they share one
+    state of the machine; with `combined`, all.pdf (every topic in one handout) too."""
+    from bench import floor as floors
     from studypack import intermediate, pipeline
     from studypack.config import load_config
     from studypack.normalize import normalize
@@ -273,24 +322,50 @@ def floor_worker(corpus: Path, work: Path) -> dict:
     pack = intermediate.load(intermediate.dump(result.pack), "notes.yaml")
     media = folder / ".cache" / "media"
     render_all_formulas(pack, media)
-    context = pdf.PrintContext(config.sources, media, config.cheatsheet)
+    context = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
+    chosen = sample_topics(list(pack.topics), len(pack.cards) > sample_above)
+
+    def timed(target: Path, render: Any, *args: Any) -> dict:
+        wall, cpu = time.perf_counter(), time.process_time()
+        render(*args)
+        return {"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu,
+                "pages": pdf_pages(target)}
+
+    texts = [text for topic in chosen for card in topic.cards
+             for text in (card.question, card.answer)]
+    # A first small handout takes one-time set-up (fonts, hyphenation patterns) out of every
+    # measurement, as the build does before it forks; the floor is laid out before and after
+    # the handouts, in case the machine's speed drifts.
+    smallest = min(pack.topics, key=lambda t: len(t.cards))
+    pdf.write_handout(pack, [smallest], folder / "warm-up.pdf", context, smallest.title, DATE)
+    plain = [floors.plain_text(texts, folder / "plain.pdf")]
     topics = []
-    for topic in pack.topics:
+    for topic in chosen:
         target = folder / f"{topic.slug}.pdf"
-        start = time.perf_counter()
-        pdf.write_handout(pack, [topic], target, context, topic.title, DATE)
         topics.append({"slug": topic.slug, "cards": len(topic.cards),
-                       "seconds": time.perf_counter() - start, "pages": pdf_pages(target)})
-    start = time.perf_counter()
-    pdf.write_handout(pack, list(pack.topics), folder / "all.pdf", context, pack.title, DATE)
-    everything = {"cards": len(pack.cards), "seconds": time.perf_counter() - start,
-                  "pages": pdf_pages(folder / "all.pdf")}
-    start = time.perf_counter()
-    pdf.write_cheatsheet(pack, folder / "cheatsheet.pdf", context, DATE)
-    cheatsheet = {"seconds": time.perf_counter() - start,
-                  "pages": pdf_pages(folder / "cheatsheet.pdf")}
+                       **timed(target, pdf.write_handout, pack, [topic], target, context,
+                               topic.title, DATE)})
+    plain.append(floors.plain_text(texts, folder / "plain.pdf"))
+    target = folder / "cheatsheet.pdf"
+    cheatsheet = timed(target, pdf.write_cheatsheet, pack, target, context, DATE)
+    found: dict[str, Any] = {"topics": topics, "cheatsheet": cheatsheet, "plain": plain,
+                             "sampled": len(chosen) < len(pack.topics),
+                             "topic_count": len(pack.topics), "cards": len(pack.cards)}
+    if combined:
+        target = folder / "all.pdf"
+        found["all"] = {"cards": len(pack.cards), **timed(
+            target, pdf.write_handout, pack, list(pack.topics), target, context, pack.title,
+            DATE)}
     shutil.rmtree(folder, ignore_errors=True)
-    return {"topics": topics, "all": everything, "cheatsheet": cheatsheet}
+    return found
+
+
+def sample_topics(topics: list, sample: bool) -> list:
+    """Every topic, or the SAMPLE largest and SAMPLE smallest (by cards) when sampling."""
+    if not sample or len(topics) <= 2 * SAMPLE:
+        return topics
+    ordered = sorted(topics, key=lambda t: (-len(t.cards), t.slug))
+    return ordered[:SAMPLE] + ordered[-SAMPLE:]
 
 
 def profile_worker(kind: str, corpus: Path, work: Path) -> dict:
@@ -383,7 +458,7 @@ def worker_main(args: argparse.Namespace) -> int:
     if args.worker == "stages":
         result = stages_worker(corpus, work, args.repeat, args.pdf_repeat)
     elif args.worker == "floor":
-        result = floor_worker(corpus, work)
+        result = floor_worker(corpus, work, args.sample_above, args.profile)
     else:
         result = profile_worker(args.worker.removeprefix("profile-"), corpus, work)
     Path(args.json).write_text(json.dumps(result), encoding="utf-8")
@@ -451,11 +526,16 @@ def answers(notes_yaml: Path) -> dict[str, str]:
 
 
 def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat: int,
-               args: argparse.Namespace, log: Any) -> dict:
-    """build.py timings: cold, no-op, one edit; to notes.yaml; to the deck, cold and cached."""
+               args: argparse.Namespace, log: Any, print_floor: bool = False) -> dict:
+    """build.py timings: cold, no-op, one edit; to notes.yaml; to the deck, cold and cached.
+
+    With `print_floor`, the print floor (bench/floor.py on the same notes) runs just before
+    each cold build, so that each pair shares the state of the machine.
+    """
     runs: dict[str, list[dict]] = {name: [] for name in E2E}
     notes_info: list[str] = []
     full = None if with_pdf else "yaml,anki"
+    processes = os.cpu_count() or 1  # the PDF processes a build runs at a time
     wanted = set(args.runs)
 
     def measure(name: str, base: Path, out: str, only: str | None) -> Child:
@@ -477,17 +557,25 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
         base = fresh(index)
         if "yaml" in wanted:
             measure("yaml", base, "yaml", "yaml")
-        if "apkg" in wanted and measure("apkg_cold", base, "anki", "anki").code == 0:
+        if "apkg" in wanted and measure("apkg_cold", base, "anki", "yaml,anki").code == 0:
             # Only the rendered formulas stay: the notes are read and the deck written again.
             for stale in (".cache/plan.pickle", ".cache/outputs.json", ".cache/cards.pickle",
                           "deck.apkg"):
                 (base / "anki" / stale).unlink(missing_ok=True)
             (base / "anki.lock").unlink(missing_ok=True)
-            measure("apkg_cached", base, "anki", "anki")
+            measure("apkg_cached", base, "anki", "yaml,anki")
         shutil.rmtree(base, ignore_errors=True)
     long_repeats = (pdf_repeat if with_pdf else args.repeat) if "cold" in wanted else 0
     for index in range(long_repeats):
         base = fresh(index)
+        if print_floor:
+            floor = run_child(floor_command(notes, base / "floor", processes), args.timeout,
+                              base, args.max_memory_mb)
+            record = {**_child_record(floor), "outputs": "plain Markdown PDFs"}
+            with contextlib.suppress(ValueError, IndexError):
+                record.update(json.loads(floor.stdout.strip().splitlines()[-1]))
+            runs["floor"].append(record)
+            log(f"    {'floor':<12} {_describe(floor)}  {record.get('pages', '?')} pages")
         cold = measure("cold", base, "full", full)
         if cold.timed_out or cold.code not in (0, 1):
             notes_info.append(f"cold build ({cold.stopped or f'exit {cold.code}'}): "
@@ -499,14 +587,16 @@ def end_to_end(config: Path, notes: Path, work: Path, with_pdf: bool, pdf_repeat
             before = answers(base / "full" / "notes.yaml")
             path, original, card_id = edit_one_answer(notes, base / "full" / "notes.yaml")
             try:
-                measure("edit", base, "full", full)
+                edit = measure("edit", base, "full", full)
             finally:
                 path.write_bytes(original)
             after = answers(base / "full" / "notes.yaml")
             changed = sorted(k for k in before if before[k] != after.get(k))
             if index == 0:
+                ready = "no `ready:` line" if edit.ready is None else \
+                    f"`ready:` after {edit.ready:.2f} s"
                 notes_info.append(f"edited card {card_id} in {path.name}; cards whose "
-                                  f"answer changed: {', '.join(changed) or 'none'}")
+                                  f"answer changed: {', '.join(changed) or 'none'}; {ready}")
         shutil.rmtree(base, ignore_errors=True)
     return {"runs": runs, "notes": notes_info}
 
@@ -515,13 +605,15 @@ def _child_record(child: Child) -> dict:
     record = asdict(child)
     record.pop("stdout")
     record["stderr"] = child.stderr[-500:]
-    record["summary"] = child.stdout.split("\n", 1)[0]
+    record["summary"] = next((line for line in child.stdout.splitlines()
+                              if line.strip() and not READY.match(line)), "")
     return record
 
 
 def _describe(child: Child) -> str:
     state = child.stopped or f"exit {child.code}"
-    return (f"{child.seconds:7.2f} s  CPU {child.cpu_seconds:7.2f} s  max RSS "
+    ready = "" if child.ready is None else f"ready {child.ready:.2f} s  "
+    return (f"{child.seconds:7.2f} s  {ready}CPU {child.cpu_seconds:7.2f} s  max RSS "
             f"{child.maxrss_mb:6.0f} MB  tree {child.tree_mb:6.0f} MB  load {child.load:.1f}  "
             f"({state})")
 
@@ -559,8 +651,14 @@ def measure_size(n: int, args: argparse.Namespace, work: Path, log: Any) -> dict
     log("  end to end:")
     result["e2e"] = end_to_end(corpus / "config.yaml", corpus / "notes", scratch, with_pdf,
                                args.pdf_repeat, args, log)
-    if args.profile and n in args.floor_sizes and with_pdf:
-        floor, child = run_worker("floor", corpus, scratch, args.timeout * 4)
+    if n in args.jobs_sizes:
+        full = full_builds(corpus / "config.yaml", corpus / "notes", scratch, args, log)
+        result["e2e"]["runs"].update(full["runs"])
+        result["e2e"]["notes"] += full["notes"]
+    if not args.no_floor:
+        extra = ("--sample-above", str(args.sample_above),
+                 *(["--profile"] if args.profile and n in args.floor_sizes else []))
+        floor, child = run_worker("floor", corpus, scratch, args.timeout * 4, extra)
         result["floor"] = floor or {"error": child.stderr[-400:]}
         log(f"  floor: {_floor_line(result['floor'])}")
     if args.profile:
@@ -587,18 +685,51 @@ def measure_seed_notes(args: argparse.Namespace, work: Path, log: Any) -> dict:
     shutil.copytree(source, copy)
     log(f"seed notes: {sum(1 for p in copy.rglob('*') if p.is_file())} files")
     result = end_to_end(REPO / "config.yaml", copy, work / "seed", True, args.repeat, args,
-                        log)
+                        log, print_floor=True)
     shutil.rmtree(copy.parent, ignore_errors=True)
     return {"e2e": result}
+
+
+def full_builds(config: Path, notes: Path, work: Path, args: argparse.Namespace,
+                log: Any) -> dict:
+    """Every output, cold, with --jobs 1 and --jobs 2, and the pages of every PDF made: what
+    more cores buy. A build without --jobs runs once with its default instead."""
+    runs: dict[str, list[dict]] = {}
+    notes_info = []
+    counts: list[int | None] = [1, 2] if "--jobs" in build_options() else [None]
+    if counts == [None]:
+        notes_info.append("`build.py --help` lists no `--jobs`: the full build ran once with its "
+                          "default (one PDF process per CPU) instead of with --jobs 1 and 2")
+    for count in counts:
+        name = f"jobs{count or ''}"
+        base = work / "full"
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        extra = ("--jobs", str(count)) if count else ()
+        child = run_child(build_command(config, notes, base / "out", base / "out.lock",
+                                        extra=extra), args.timeout, base, args.max_memory_mb)
+        runs[name] = [{**_child_record(child), "outputs": "all",
+                       "jobs": count or os.cpu_count() or 1, "pages": output_pages(base / "out")}]
+        log(f"    {name:<12} {_describe(child)}")
+        shutil.rmtree(base, ignore_errors=True)
+    return {"runs": runs, "notes": notes_info}
+
+
+def output_pages(out: Path) -> dict:
+    """Pages of the cheat sheet and of each handout a build wrote."""
+    sheet = out / "cheatsheet.pdf"
+    return {"cheatsheet": pdf_pages(sheet) if sheet.exists() else 0,
+            "handouts": {p.stem: pdf_pages(p) for p in sorted((out / "handouts").glob("*.pdf"))}}
 
 
 def _floor_line(floor: dict) -> str:
     if "error" in floor:
         return floor["error"]
     pages = sum(t["pages"] for t in floor["topics"])
-    seconds = sum(t["seconds"] for t in floor["topics"])
-    return (f"{pages} topic pages in {seconds:.1f} s; all.pdf {floor['all']['pages']} pages "
-            f"in {floor['all']['seconds']:.1f} s")
+    cpu = sum(t["cpu_seconds"] for t in floor["topics"])
+    plain = floor["plain"][0]
+    return (f"{len(floor['topics'])} handouts, {pages} pages, {cpu:.1f} s CPU; plain text "
+            f"{plain['pages']} pages, {plain['cpu_seconds']:.1f} s CPU")
 
 
 def _git_commit() -> str:
@@ -634,16 +765,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-notes", default=str(REPO.parent / "shared" / "seed_notes"),
                         help="folder of real notes to time end to end (copied, never written)")
     parser.add_argument("--no-seed-notes", action="store_true", help="skip the seed notes")
+    parser.add_argument("--jobs-sizes", default="10000",
+                        help="sizes whose full build (every PDF, whatever --skip-pdf-above "
+                             "says) is timed with --jobs 1 and --jobs 2 (default 10000)")
+    parser.add_argument("--sample-above", type=int, default=1000, metavar="N",
+                        help="over N cards, time the handouts of only the 3 largest and 3 "
+                             "smallest topics for the per-page cost (default 1000)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the per-page cost of handouts against the plain-text floor")
     parser.add_argument("--profile", action="store_true",
-                        help="add cProfile listings and the WeasyPrint per-page cost")
+                        help="add cProfile listings and all.pdf to the per-page cost")
     parser.add_argument("--floor-sizes", default="1000",
-                        help="sizes whose PDFs are profiled and timed page by page with "
-                             "--profile (default 1000)")
+                        help="sizes whose PDFs are profiled, and also printed as one all.pdf, "
+                             "with --profile (default 1000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="the targets table in a few minutes: --sizes 300 --repeat 1 "
+                             "--jobs-sizes 300 --no-stages, written to output/bench/quick.md "
+                             "and quick.json instead of docs/PERFORMANCE.md")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
-    parser.add_argument("--json", type=Path, default=REPO / "output" / "bench" / "results.json",
+    parser.add_argument("--json", type=Path,
                         help="where the raw results go (default output/bench/results.json)")
-    parser.add_argument("--doc", type=Path, default=DOC, help="page to write (default "
+    parser.add_argument("--doc", type=Path, help="page to write (default "
                         "docs/PERFORMANCE.md); only the part between its markers is replaced")
     parser.add_argument("--render", type=Path, nargs="+", metavar="JSON",
                         help="write the page from saved results (later files win) and stop")
@@ -655,6 +798,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import report
 
+    if args.quick:
+        args.sizes, args.repeat, args.jobs_sizes, args.no_stages = "300", 1, "300", True
+    out = REPO / "output" / "bench"
+    args.json = args.json or out / ("quick.json" if args.quick else "results.json")
+    args.doc = args.doc or (out / "quick.md" if args.quick else DOC)
     if args.render:
         results = report.merge([json.loads(p.read_text(encoding="utf-8")) for p in args.render])
         report.write(results, args.doc)
@@ -665,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
     if set(args.runs) - set(RUNS):
         parser.error(f"--runs: choose from {','.join(RUNS)}")
     args.floor_sizes = {int(s) for s in args.floor_sizes.split(",") if s.strip()}
+    args.jobs_sizes = {int(s) for s in args.jobs_sizes.split(",") if s.strip()}
     work = args.work or Path(tempfile.mkdtemp(prefix="studypack-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
@@ -677,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
                  "cpus": os.cpu_count(), "machine": platform.machine(),
                  "repeat": args.repeat, "pdf_repeat": args.pdf_repeat, "seed": args.seed,
                  "skip_pdf_above": args.skip_pdf_above, "timeout": args.timeout,
+                 "sample_above": args.sample_above, "jobs_option": "--jobs" in build_options(),
                  "load_at_start": os.getloadavg()[0]},
         "sizes": {},
     }
@@ -693,6 +843,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     report.write(results, args.doc)
+    print("\n".join(report.targets(results)))
     print(f"wrote {args.doc} and {args.json}")
     return 0
 
