@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +52,32 @@ def find(markdown: str) -> list[tuple[int, int, str, bool]]:
     return found
 
 
+def render_all(texts: Iterable[str], folder: Path, workers: int) -> None:
+    """Render every formula of these texts that folder does not hold yet, in `workers` processes.
+
+    Fields rendered in several processes would otherwise each render the formulas they share:
+    a formula takes a hundred times longer than the Markdown around it.
+    """
+    missing = sorted({(tex, display) for text in texts for _, _, tex, display in find(text)
+                      if not all(p.exists() for p in _files(tex, display, folder))})
+    if workers < 2 or len(missing) < 2:
+        return  # the fields render them as they go
+    from studypack import forked  # multiprocessing takes a while to load
+
+    forked.in_chunks(lambda formula: render(*formula, folder).error, missing, workers)
+
+
+def _files(tex: str, display: bool, folder: Path) -> tuple[Path, Path]:
+    """Where a formula's SVG and its box metrics are kept."""
+    digest = hashlib.sha1(f"{display}\0{tex}".encode()).hexdigest()[:16]
+    path = folder / f"formula-{digest}.svg"
+    return path, path.with_suffix(".box")
+
+
 def render(tex: str, display: bool, folder: Path) -> Formula:
     """The formula as an SVG file in folder, reusing an earlier render of the same TeX."""
-    digest = hashlib.sha1(f"{display}\0{tex}".encode()).hexdigest()[:16]
-    name = f"formula-{digest}.svg"
-    path = folder / name
-    meta = path.with_suffix(".box")
+    path, meta = _files(tex, display, folder)
+    name = path.name
     if path.exists() and meta.exists():
         height, depth = (float(v) for v in meta.read_text().split())
         return Formula(tex, display, name, height, depth)

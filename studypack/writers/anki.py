@@ -15,7 +15,7 @@ from pathlib import Path
 import genanki
 from pygments.formatters import HtmlFormatter
 
-from studypack import cloze, forked, images, markup
+from studypack import cloze, forked, formulas, images, markup
 from studypack.errors import Diagnostic
 from studypack.model import Card, Pack, Review
 from studypack.writers import TEMPLATES, template_env, write_atomic
@@ -198,7 +198,9 @@ def prerender(pack: Pack, context: DeckContext, workers: int,
         note = images.note_file(card.source.path, context.roots)
         return _render(card, images.image_resolver(note, context.roots), context.media_dir)
 
-    markup.warm_up(text for card in todo for text in (card.question, card.answer))
+    texts = [text for card in todo for text in (card.question, card.answer)]
+    formulas.render_all(texts, context.media_dir, workers)
+    markup.warm_up(texts)
     for key, fields in zip(keys, forked.in_chunks(render, todo, workers, done=on_card),
                            strict=True):
         kept.put(key, fields)
