@@ -41,5 +41,5 @@ def test_notes_read_and_cards_rendered_in_processes_give_the_same_bytes(
     monkeypatch.setattr(pipeline, "FILES_PER_WORKER", 1)
     monkeypatch.setattr(anki, "PARALLEL_FROM", 1)
     together = _build(project_config, tmp_path / "together")
-    assert pools == ["fork", "fork"]  # the notes, then the deck's cards
+    assert pools == ["fork", "fork", "fork"]  # the notes, the deck's formulas, then its cards
     assert together == alone
