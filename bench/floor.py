@@ -5,8 +5,8 @@ Two floors, both measured by bench/run.py in the same run as the builds they are
 * `print_notes` (this file run as a script, in a child process like a build): each note file
   as plain Markdown (Python-Markdown, default extensions) in a bare A4 HTML document, printed
   by WeasyPrint. Interpreter start and imports are counted, as they are for a build.
-* `plain_text`: card texts as plain paragraphs, for a per-page cost that studypack's layout
-  can be compared to.
+* `plain_text`: card texts as plain paragraphs in a handout's text block and type size, for a
+  per-page cost that studypack's layout can be compared to.
 
 Neither imports studypack, so a change to the build never moves its own yardstick.
 
@@ -26,12 +26,16 @@ from functools import partial
 from pathlib import Path
 
 PAGE = "<style>@page { size: A4 }</style>"
+# The plain-text floor sets its paragraphs in a handout's text block and type size, so that a
+# page of it holds about as many words as a handout page: per page, the two compare like for like.
+TEXT_PAGE = ("<style>@page { size: A4; margin: 18mm 17mm 16mm 17mm }"
+             " body { font: 10pt/1.4 'DejaVu Serif', serif }</style>")
 TAG = re.compile(r"<[^>]*>")
 
 
-def document(body: str) -> str:
-    """A bare HTML document: no stylesheet beyond the A4 page size."""
-    return (f'<!doctype html><html><head><meta charset="utf-8">{PAGE}</head>'
+def document(body: str, page: str = PAGE) -> str:
+    """A bare HTML document: no stylesheet beyond the page (by default A4 and nothing else)."""
+    return (f'<!doctype html><html><head><meta charset="utf-8">{page}</head>'
             f"<body>{body}</body></html>")
 
 
@@ -79,7 +83,7 @@ def plain_paragraphs(texts: list[str]) -> str:
 
 def plain_text(texts: list[str], target: Path) -> dict:
     """The plain-text floor in this process: pages, wall and CPU seconds."""
-    source = document(plain_paragraphs(texts))
+    source = document(plain_paragraphs(texts), TEXT_PAGE)
     wall, cpu = time.perf_counter(), time.process_time()
     pages = print_html(source, target)
     return {"pages": pages, "seconds": time.perf_counter() - wall,
