@@ -1,12 +1,16 @@
-"""Jobs in fresh forked processes: every result comes back; a failure is an error, not a wait."""
+"""Jobs in fresh forked processes: every result comes back; a failure is an error, not a wait;
+stopping kills what still runs."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 
 import pytest
 
 from studypack import forked
+from studypack.errors import Stopped
 
 
 def test_every_job_runs_in_a_process_of_its_own() -> None:
@@ -45,3 +49,13 @@ def test_many_small_jobs_come_back_in_order_from_a_few_processes() -> None:
     assert len(finished) == 50
     pids = {pid for _, pid in squares}
     assert os.getpid() not in pids and len(pids) <= 2 * forked.CHUNKS_PER_PROCESS
+
+
+def test_stop_kills_the_jobs_still_running() -> None:
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        for _ in forked.each(lambda i: time.sleep(60 * i), range(4), processes=2,
+                             stop=lambda: time.monotonic() - started > 0.3):
+            pass
+    assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 10
