@@ -179,9 +179,24 @@ def _build_options(parser: Options, after_command: bool = False) -> None:
     parser.add_argument("--watch", action="store_true", default=flag,
                         help="build, then rebuild after every save to the notes or config.yaml, "
                              "one line per build, until Ctrl-C")
+    parser.add_argument("--jobs", "-j", type=_processes, metavar="N", default=default,
+                        help="run at most N worker processes (PDFs, card rendering, note "
+                             "reading) (default: `jobs:` in the config, or one per CPU)")
     parser.add_argument("--quiet", "-q", action="store_true", default=flag,
                         help="no progress and no summary: print only warnings and errors (the "
                              "full report is still written to output/report.txt)")
+
+
+def _processes(text: str) -> int:
+    """A number of worker processes: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes; give a whole "
+                                         "number of at least 1")
+    return value
 
 
 def _check_options(parser: Options, after_command: bool = False) -> None:
@@ -287,6 +302,8 @@ def settings(args: argparse.Namespace) -> Config:
         config = replace(config, output=args.out.resolve())
     if args.lock:
         config = replace(config, lock=args.lock.resolve())
+    if getattr(args, "jobs", None):
+        config = replace(config, jobs=args.jobs)
     _check_folders(config)
     return config
 

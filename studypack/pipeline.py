@@ -227,11 +227,11 @@ def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modifie
         # The deck and the preview are written here while the PDFs render in other processes.
         results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
                                                   job.topics, job.title) for job in pdf_jobs],
-                                paper, meanwhile=write_here, done=pdf_done)
+                                paper, config.processes(), meanwhile=write_here, done=pdf_done)
         progress.finish(RENDERING_PDFS)
         made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
     else:
-        write_here(os.cpu_count() or 1)
+        write_here(config.processes())
     problems += [d for _, found in made.values() for d in found]
     written = [_display(config.output / name) for name, wanted in (
         (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
@@ -267,7 +267,7 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     Each file is read on its own (a bad one costs only itself), so the work splits cleanly.
     """
     read = functools.partial(_read_one, config.dialects, config.card_syntax)
-    workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
+    workers = min(config.processes(), len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
     from studypack import forked  # multiprocessing takes a while to load; a no-op reads nothing

@@ -75,7 +75,7 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                                       monkeypatch) -> None:
     from studypack.writers import pdf
 
-    def fake_pdfs(pack, jobs, context, meanwhile, done) -> list:
+    def fake_pdfs(pack, jobs, context, processes, meanwhile, done) -> list:
         meanwhile()
         for job in jobs:
             job.target.write_bytes(job.title.encode())

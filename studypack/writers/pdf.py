@@ -178,11 +178,12 @@ def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnosti
     return problems, time.perf_counter() - started
 
 
-def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
+def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: int,
               meanwhile: Callable[[], None] = lambda: None,
               done: Callable[[int, float], None] = lambda index, seconds: None
               ) -> list[list[Diagnostic]]:
-    """Render the PDFs in parallel processes; returns each one's problems, in order.
+    """Render the PDFs in at most `processes` parallel processes; returns each one's problems,
+    in order.
 
     `meanwhile` runs in this process while they render. `done` is called in this process
     with a job's index and its render time as each one finishes, in the order they finish.
@@ -194,7 +195,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
     # PYTHONHASHSEED=0 (build.py does that) can render itself and fork workers; otherwise
     # fresh workers are spawned with that seed, so the same notes always give the same bytes.
     stable = sys.flags.hash_randomization == 0
-    processes = min(len(jobs), os.cpu_count() or 1)
+    processes = min(len(jobs), processes)
     # Longest first, so one big document does not start last.
     order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
     results: dict[int, list[Diagnostic]] = {}
