@@ -22,6 +22,7 @@ from studypack import pipeline
 from studypack.errors import Diagnostic
 from studypack.writers import pdf
 from tests.conftest import ROOT
+from tests.test_watch import _Lines
 
 ALL = ("yaml", "anki", "cheatsheet", "handouts", "preview")
 NOTES = ("### What is a convolution?\nA sliding filter ({v}).\n\n"
@@ -244,6 +245,35 @@ def test_ctrl_c_stops_the_pdf_workers(tmp_path: Path) -> None:
     assert "interrupted; no output is half written" in build.stderr.read()
     assert _gone({pid for _, pid, _, _ in _renders(project)}, within=1)
     assert not (project / "output" / ".staging").exists()
+
+
+def test_a_save_while_pdfs_render_stops_them_and_rebuilds(tmp_path: Path) -> None:
+    project = _project(tmp_path, "one")
+    out = project / "output"
+    watching = _start(project, "--watch", "--jobs", "3")
+    lines = _Lines(watching.stdout)
+    try:
+        assert " ready: notes.yaml, deck.apkg, preview.html in " in lines.next()
+        assert " built: 2 cards" in lines.next()
+        (project / "notes" / "a.md").write_text(NOTES.format(v="two SLOW"))
+        assert " ready: " in (line := lines.next()) and line.endswith("rendering 3 PDFs\n")
+        _until(lambda: len([r for r in _renders(project) if r[0] == "start"]) == 6)
+        stale = {pid for _, pid, name, _ in _renders(project) if name != "cheatsheet.pdf"}
+        (project / "notes" / "a.md").write_text(NOTES.format(v="three"))
+        assert " stopped: saved again while PDFs rendered" in lines.next()
+        assert _gone(stale)
+        assert " ready: " in lines.next()
+        assert " rebuilt: 2 cards (2 updated)" in lines.next()
+        pdfs = _pdfs(out)
+        assert len(pdfs) == 3 and all(b"(three)" in data for data in pdfs.values()), pdfs
+        assert not (out / ".staging").exists()
+        assert lines.none_within(1)
+        assert _pdfs(out) == pdfs  # nothing stale landed later
+    finally:
+        watching.send_signal(signal.SIGINT)
+        code = watching.wait(timeout=30)
+    assert code == 0
+    assert lines.next().strip() == "Stopped watching."
 
 
 def test_no_op_rebuild_loads_neither_weasyprint_nor_multiprocessing(tmp_path: Path) -> None:
