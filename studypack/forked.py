@@ -14,17 +14,22 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from studypack.errors import Stopped
 
 T = TypeVar("T")
 R = TypeVar("R")
+Handler = Any  # what signal.getsignal returns: a function, SIG_IGN, SIG_DFL or None
 CHUNKS_PER_PROCESS = 4  # a few, so a slow chunk does not leave the other processes idle
-STOP_POLL_SECONDS = 0.05  # how often a caller's `stop` is asked while jobs run
+# How often a caller's `stop` is asked while jobs run. Waiting never blocks for longer: a
+# Ctrl-C that lands just before the wait begins would otherwise wait for a job to end.
+POLL_SECONDS = 0.05
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies (Linux)
 
 
@@ -52,12 +57,13 @@ def each(work: Callable[[int], T], indexes: Iterable[int], processes: int,
                     raise Stopped
                 index = waiting.pop(0)
                 reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_child,
-                                          args=(work, setup, index, writer, parent))
-                process.start()
-                writer.close()
-                running[reader] = (process, index)
-            finished = wait(list(running), None if stop is None else STOP_POLL_SECONDS)
+                with _interrupts_held() as interrupt:
+                    process = context.Process(target=_child, args=(work, setup, index, writer,
+                                                                   parent, interrupt))
+                    process.start()
+                    writer.close()
+                    running[reader] = (process, index)  # before a held Ctrl-C acts: killed
+            finished = wait(list(running), POLL_SECONDS)
             if stop is not None and stop():
                 raise Stopped
             for reader in finished:
@@ -98,9 +104,32 @@ def in_chunks(work: Callable[[T], R], items: Sequence[T], processes: int,
     return [value for index in range(len(chunks)) for value in results[index]]
 
 
-def _child(work: Callable[[int], T], setup: Callable[[], None], index: int,
-           writer: Connection, parent: int) -> None:
+@contextmanager
+def _interrupts_held() -> Iterator[Handler]:
+    """Act on a Ctrl-C that comes while a process is forked only once the fork is done.
+
+    Python may run the Ctrl-C handler inside the callbacks fork runs in this process, which
+    drop the KeyboardInterrupt it raises: the build would go on as if nothing was pressed.
+    Yields the handler the new process restores.
+    """
+    if threading.current_thread() is not threading.main_thread():  # handlers are main's
+        yield signal.getsignal(signal.SIGINT)
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
+        yield previous
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
+
+
+def _child(work: Callable[[int], T], setup: Callable[[], None], index: int,
+           writer: Connection, parent: int, interrupt: Handler) -> None:
+    try:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
         die_with_parent(parent)
         setup()
         writer.send((True, work(index)))

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 
 import pytest
 
 from studypack import forked
 from studypack.errors import Stopped
+from tests.conftest import ROOT
 
 
 def test_every_job_runs_in_a_process_of_its_own() -> None:
@@ -59,3 +62,23 @@ def test_stop_kills_the_jobs_still_running() -> None:
             pass
     assert multiprocessing.active_children() == []
     assert time.monotonic() - started < 10
+
+
+def test_ctrl_c_while_a_process_starts_is_not_lost() -> None:
+    # Python runs the handler inside fork's callbacks, where a KeyboardInterrupt is dropped.
+    script = (
+        "import os, signal, time, multiprocessing\n"
+        "from studypack import forked\n"
+        "sent = []\n"
+        "def press():\n"
+        "    if not sent:\n"
+        "        sent.append(1)\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "os.register_at_fork(after_in_parent=press)\n"
+        "try:\n"
+        "    list(forked.each(lambda i: time.sleep(60), range(2), processes=2))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped', multiprocessing.active_children())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout == "stopped []\n", result.stderr

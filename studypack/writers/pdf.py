@@ -221,8 +221,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: 
         futures = {pool.submit(_run, pack, jobs[i], context): i for i in order}
         pending = set(futures)
         while pending:
-            finished, pending = wait(pending, None if stop is None else forked.STOP_POLL_SECONDS,
-                                     FIRST_COMPLETED)
+            finished, pending = wait(pending, forked.POLL_SECONDS, FIRST_COMPLETED)
             if stop is not None and stop():
                 raise Stopped
             for future in finished:
