@@ -7,8 +7,10 @@ import difflib
 import gc
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 from studypack import identity, progress, summary
 from studypack.config import OUTPUTS, Config, load_config
@@ -18,6 +20,7 @@ from studypack.pipeline import build, now
 from studypack.report import Report
 from studypack.watch import watch
 from studypack.writers import write_atomic
+from studypack.writing import Ready
 
 Options = argparse._ActionsContainer  # a parser, or a group of its options
 
@@ -179,9 +182,24 @@ def _build_options(parser: Options, after_command: bool = False) -> None:
     parser.add_argument("--watch", action="store_true", default=flag,
                         help="build, then rebuild after every save to the notes or config.yaml, "
                              "one line per build, until Ctrl-C")
+    parser.add_argument("--jobs", "-j", type=_processes, metavar="N", default=default,
+                        help="run at most N worker processes (PDFs, card rendering, note "
+                             "reading) (default: `jobs:` in the config, or one per CPU)")
     parser.add_argument("--quiet", "-q", action="store_true", default=flag,
                         help="no progress and no summary: print only warnings and errors (the "
                              "full report is still written to output/report.txt)")
+
+
+def _processes(text: str) -> int:
+    """A number of worker processes: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes; give a whole "
+                                         "number of at least 1")
+    return value
 
 
 def _check_options(parser: Options, after_command: bool = False) -> None:
@@ -224,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             report = check(config)
             print(as_json(report) if args.format == "json" else as_text(report), end="")
         else:
+            said = (lambda ready: None) if args.quiet else _say_ready(sys.stdout)
             with progress.display(sys.stderr, quiet=args.quiet) as shown:
-                report = build(config, only=only, from_yaml=args.from_yaml, progress=shown)
+                report = build(config, only=only, from_yaml=args.from_yaml, progress=shown,
+                               ready=said)
             summary.show(report, sys.stdout, quiet=args.quiet)
             if not args.from_yaml and not any(doc.items for doc in report.documents):
                 print(f"note: {no_cards(report)}", file=sys.stderr)
@@ -235,12 +255,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print(f"{program()}: interrupted; the outputs in place are those of the last finished "
-              "build", file=sys.stderr)
+        print(f"{program()}: interrupted; no output is half written: those this build "
+              "finished are in place, the others are the last build's", file=sys.stderr)
         return ExitCode.INTERRUPTED
     if report.count("error") or ((args.strict or config.strict) and report.count("warning")):
         return ExitCode.DIAGNOSTICS
     return ExitCode.OK
+
+
+def _say_ready(stdout: TextIO) -> Callable[[Ready], None]:
+    """Print `ready: ...` the moment the quick outputs are in place, while PDFs render.
+
+    `stdout` is the real one: a progress bar reroutes sys.stdout to print above itself, which
+    is right on a terminal, but a pipe or a file must get the line itself, and at once.
+    """
+
+    def say(ready: Ready) -> None:
+        print(f"ready: {ready}", file=sys.stdout if stdout.isatty() else stdout, flush=True)
+
+    return say
 
 
 class _Usage(Exception):
@@ -287,6 +320,8 @@ def settings(args: argparse.Namespace) -> Config:
         config = replace(config, output=args.out.resolve())
     if args.lock:
         config = replace(config, lock=args.lock.resolve())
+    if getattr(args, "jobs", None):
+        config = replace(config, jobs=args.jobs)
     _check_folders(config)
     return config
 

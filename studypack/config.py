@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -68,6 +69,7 @@ class Config:
     # default; a note's own front matter `flashcards:` wins.
     card_syntax: CardSyntax | None = None
     strict: bool = False
+    jobs: int | None = None  # worker processes a build runs at once; None: one per CPU
     base: Path = Path(".")  # the folder config.yaml is in; relative paths start here
 
     def topic_title(self, slug: str) -> str:
@@ -76,6 +78,10 @@ class Config:
             if rule.slug == slug:
                 return rule.title
         return slug.replace("-", " ").capitalize()
+
+    def processes(self) -> int:
+        """How many worker processes a build may run at once: `jobs`, or one per CPU."""
+        return self.jobs or os.cpu_count() or 1
 
 
 def load_config(path: Path | None) -> Config:
@@ -167,6 +173,7 @@ def parse_config(raw: Any, path: Path, lines: dict[str, int] | None = None) -> C
         lang=_lang(get("lang", str, "en"), problems),
         card_syntax=_flashcards(raw.get("flashcards"), problems),
         strict=bool(get("strict", bool, False)),
+        jobs=_jobs(raw.get("jobs"), problems),
         base=base,
     )
     if problems:
@@ -180,6 +187,17 @@ def _flashcards(raw: object, problems: list[str]) -> CardSyntax | None:
     problems += [f"flashcards: {problem}" if problem.startswith("must") else
                  f"flashcards.{problem}" for problem in found]
     return syntax
+
+
+def _jobs(value: object, problems: list[str]) -> int | None:
+    """A limit on the worker processes, to leave CPUs to other work; none means every CPU."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.append(f"jobs: must be a whole number of at least 1, not {value!r} (the worker "
+                        "processes a build runs at once; leave it out to use every CPU)")
+        return None
+    return value
 
 
 def _lang(value: str, problems: list[str]) -> str:

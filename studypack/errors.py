@@ -57,6 +57,11 @@ class OutputError(StudypackError):
     exit_code = ExitCode.OUTPUT
 
 
+class Stopped(Exception):
+    """The rest of a build is no longer wanted (a newer save in --watch): the work still running
+    was stopped, and what it had already moved into place stays."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem found in the input, located as precisely as possible."""

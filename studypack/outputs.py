@@ -125,8 +125,10 @@ def read_previous(cache_dir: Path) -> Previous:
 
 
 def record(cache_dir: Path, pack: Pack, previous: Previous,
-           made: dict[str, tuple[Job, list[Diagnostic]]]) -> None:
-    """Remember the key, file hash and warnings of every output this build made.
+           made: dict[str, tuple[Job, list[Diagnostic]]]) -> Previous:
+    """Remember the key, file hash and warnings of every output this build made; returns the
+    manifest as it now is. Called as each output moves into place, so that one a stopped
+    build finished is kept by the next.
 
     A warning about a card keeps the card's id, so that it can name the card's line even
     after lines above it moved (the cheat sheet does not depend on where its cards are).
@@ -141,9 +143,9 @@ def record(cache_dir: Path, pack: Pack, previous: Previous,
                                       for d in problems]}
     entries = {path: entry for path, entry in sorted(entries.items())
                if (output / path).is_file()}
-    if entries == previous.entries:
-        return
-    write_atomic(cache_dir / MANIFEST, (json.dumps(entries, indent=1) + "\n").encode())
+    if entries != previous.entries:
+        write_atomic(cache_dir / MANIFEST, (json.dumps(entries, indent=1) + "\n").encode())
+    return Previous(entries)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,36 +20,17 @@ from studypack.errors import (
     SourceError,
 )
 from studypack.model import CardSyntax, Document, Pack
-from studypack.outputs import (
-    CHEATSHEET,
-    DECK,
-    HANDOUTS,
-    PREVIEW,
-    Job,
-    Previous,
-    code_version,
-    plan_jobs,
-    read_previous,
-    record,
-)
-from studypack.progress import (
-    QUIET,
-    READING,
-    RENDERING_DECK,
-    RENDERING_PDFS,
-    Progress,
-    counted,
-)
+from studypack.progress import QUIET, READING, Progress, counted
 from studypack.report import Report, Step, render
 from studypack.writers import write_atomic
-from studypack.writers.staging import Stage, staged
+from studypack.writers.staging import staged
+from studypack.writing import CACHE, Ready, Writing, display
 
 if TYPE_CHECKING:
     from studypack.normalize import Work
 
 NOTES_YAML = intermediate.NOTES_YAML
 REPORT_TXT = "report.txt"
-CACHE = ".cache"  # the last plan, output keys and rendered formulas; safe to delete
 
 
 @dataclass(frozen=True)
@@ -121,35 +103,44 @@ def _decide(documents: list[Document], config: Config, key: str,
 
 
 def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path | None = None,
-          progress: Progress = QUIET) -> Report:
-    """Read everything first, then write anything; returns the report of what happened.
+          progress: Progress = QUIET, ready: Callable[[Ready], None] = lambda ready: None,
+          stop: Callable[[], bool] | None = None) -> Report:
+    """Read everything first, then write: notes.yaml, the lock, the deck and the preview page
+    as soon as they are made, then each PDF as it finishes, then the report. Returns the
+    report of what happened.
 
-    `progress` is told how far the long stages are; by default nothing is shown.
+    `ready` is told once the quick outputs are in place, when PDFs remain to render.
+    `progress` is told how far the long stages are; by default nothing is shown. `stop` is
+    asked while the PDFs render; once it says so they are killed and errors.Stopped is raised,
+    leaving what was already in place.
     """
     started = time.perf_counter()
     outputs = only or config.outputs
     if from_yaml is not None:
-        return _build_from_yaml(config, from_yaml, outputs, progress, started)
+        return _build_from_yaml(config, from_yaml, outputs, progress, started, ready, stop)
     planned = plan(config, reuse=True, progress=progress)
     report = planned.report
     modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
-    # Everything goes to a staging folder, then into place as a set.
     with staged(config.output) as stage:
-        written = [_write(stage, NOTES_YAML, planned.notes_text)]
+        writing = Writing(planned.pack, config, outputs, modified, stage, progress)
+        quick = writing.quick({NOTES_YAML: planned.notes_text})
+        new_lock = not config.lock.exists() \
+            or config.lock.read_text(encoding="utf-8") != planned.lock_text
+        if new_lock:
+            write_atomic(config.lock, planned.lock_text.encode())
+        _announce(writing, quick, started, ready)
+        writing.pdfs(stop)
+        problems, written, made_steps = writing.result()
         steps = [Step(name, planned.seconds.get(name)) for name in ("read", "normalize")]
-        steps.append(Step("yaml", planned.seconds.get("yaml"), written[0], 1,
-                          int(NOTES_YAML in stage.kept)))
-        problems, more, made, made_steps = _write_outputs(planned.pack, config, outputs,
-                                                          modified, stage, progress)
-        written += more
+        steps.append(Step("yaml", planned.seconds.get("yaml"), display(config.output / NOTES_YAML),
+                          1, int(NOTES_YAML in stage.kept)))
         report = replace(report, diagnostics=report.diagnostics + tuple(problems),
-                         written=(*written, _display(config.output / REPORT_TXT)))
-        _write(stage, REPORT_TXT, render(report))
-    record(config.output / CACHE, planned.pack, *made)
+                         written=(display(config.output / NOTES_YAML), *written,
+                                  display(config.output / REPORT_TXT)))
+        writing.text(REPORT_TXT, render(report))
+    writing.forget_removed()
     following = planned
-    lock_text = planned.lock_text
-    if not config.lock.exists() or config.lock.read_text(encoding="utf-8") != lock_text:
-        write_atomic(config.lock, lock_text.encode())
+    if new_lock:
         # The new lock is an input of the next build: plan that one now (the notes are read
         # already), so running the build again with nothing changed reads nothing.
         following = _decide(list(planned.report.documents), config,
@@ -158,91 +149,12 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
     return replace(report, steps=(*steps, *made_steps), seconds=time.perf_counter() - started)
 
 
-Made = tuple[Previous, dict[str, tuple[Job, list[Diagnostic]]]]
-
-
-def _write_outputs(pack: Pack, config: Config, outputs: tuple[str, ...], modified: dict[str, int],
-                   stage: Stage, progress: Progress
-                   ) -> tuple[list[Diagnostic], list[str], Made, list[Step]]:
-    """Render the outputs whose inputs changed into the stage; keep the others as they are.
-
-    Returns the problems, what was written, what to record once the outputs are in place, and
-    a step per kind of output.
-    """
-    cache = config.output / CACHE
-    jobs = plan_jobs(pack, config, outputs, modified)
-    previous = read_previous(cache)
-    problems: list[Diagnostic] = []
-    todo = []
-    for job in jobs:
-        if previous.current(job, config.output):
-            stage.keep(job.path)
-            problems += previous.problems(job, pack)
-        else:
-            todo.append(job)
-    made: dict[str, tuple[Job, list[Diagnostic]]] = {}
-    seconds: dict[str, float] = {}  # per kind of output, summed over its files
-    media = cache / "media"
-    if "handouts" in outputs:
-        stage.own(HANDOUTS)
-    here = [job for job in todo if job.kind in ("deck", "preview")]
-
-    def write_here(workers: int = 1) -> None:
-        """The deck and the preview page, which render cards the same way.
-
-        Cards render in `workers` processes: all cores when no PDF is rendering meanwhile.
-        """
-        if here:
-            from studypack.writers import anki, preview  # loaded only when needed, like the PDFs
-            from studypack.writers.rendered import RenderedCards
-
-            rendered = RenderedCards(cache, code_version())
-            context = anki.DeckContext(config.sources, media, modified, rendered)
-            for job in here:
-                started = time.perf_counter()
-                target = stage.path(job.path)
-                if job.kind == "deck":
-                    progress.start(RENDERING_DECK, len(pack.cards), "cards")
-                    found = anki.write(pack, target, context,
-                                       on_card=lambda: progress.advance(RENDERING_DECK),
-                                       workers=workers)
-                    progress.finish(RENDERING_DECK)
-                else:
-                    found = preview.write(pack, target, context)
-                made[job.path] = (job, found)
-                seconds[job.kind] = time.perf_counter() - started
-            rendered.save()
-
-    pdf_jobs = [job for job in todo if job.kind in ("cheatsheet", "handout")]
-    if pdf_jobs:
-        from studypack.writers import pdf  # WeasyPrint takes a second to load
-
-        def pdf_done(index: int, took: float) -> None:
-            kind = pdf_jobs[index].kind
-            seconds[kind] = seconds.get(kind, 0.0) + took
-            progress.advance(RENDERING_PDFS)
-
-        paper = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
-        progress.start(RENDERING_PDFS, len(pdf_jobs), "files")
-        # The deck and the preview are written here while the PDFs render in other processes.
-        results = pdf.write_all(pack, [pdf.PdfJob(job.kind, stage.path(job.path), job.date,
-                                                  job.topics, job.title) for job in pdf_jobs],
-                                paper, meanwhile=write_here, done=pdf_done)
-        progress.finish(RENDERING_PDFS)
-        made.update((job.path, (job, found)) for job, found in zip(pdf_jobs, results, strict=True))
-    else:
-        write_here(os.cpu_count() or 1)
-    problems += [d for _, found in made.values() for d in found]
-    written = [_display(config.output / name) for name, wanted in (
-        (DECK, "anki"), (CHEATSHEET, "cheatsheet"),
-        (HANDOUTS, "handouts"), (PREVIEW, "preview")) if wanted in outputs]
-    steps = []
-    for kind in dict.fromkeys(job.kind for job in jobs):
-        files = [job for job in jobs if job.kind == kind]
-        kept = sum(1 for job in files if job.path not in made)
-        steps.append(Step(kind, seconds.get(kind) if kept < len(files) else None,
-                          _where(config.output, files), len(files), kept))
-    return sorted(set(problems)), written, (previous, made), steps
+def _announce(writing: Writing, quick: tuple[str, ...], started: float,
+              ready: Callable[[Ready], None]) -> None:
+    """Tell `ready` the quick outputs are in place, when PDFs remain to render."""
+    pdfs = len(writing.pdfs_to_render)
+    if pdfs:
+        ready(Ready(quick, time.perf_counter() - started, pdfs))
 
 
 def discover(config: Config) -> list[tuple[Path, Path, str]]:
@@ -267,7 +179,7 @@ def read_documents(config: Config, found: list[tuple[Path, Path, str]],
     Each file is read on its own (a bad one costs only itself), so the work splits cleanly.
     """
     read = functools.partial(_read_one, config.dialects, config.card_syntax)
-    workers = min(os.cpu_count() or 1, len(found) // FILES_PER_WORKER)
+    workers = min(config.processes(), len(found) // FILES_PER_WORKER)
     if workers < 2:
         return [read(entry) for entry in counted(found, progress, READING, "files")]
     from studypack import forked  # multiprocessing takes a while to load; a no-op reads nothing
@@ -294,7 +206,8 @@ def _read_one(dialects: dict[str, str], syntax: CardSyntax | None,
 
 
 def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progress: Progress,
-                     started: float) -> Report:
+                     started: float, ready: Callable[[Ready], None],
+                     stop: Callable[[], bool] | None) -> Report:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -303,18 +216,23 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progr
         raise IntermediateError(f"{path}: not UTF-8 text") from None
     loading = time.perf_counter()
     pack = intermediate.load(text, str(path))
-    step = Step("yaml", time.perf_counter() - loading, _display(path), 1, 1)
+    step = Step("yaml", time.perf_counter() - loading, display(path), 1, 1)
     lock = identity.read_lock(config.lock)
     modified = {card.id: lock[card.id].modified if card.id in lock else 0 for card in pack.cards}
     with staged(config.output) as stage:
-        written = []
+        writing = Writing(pack, config, outputs, modified, stage, progress)
+        texts: dict[str, str] = {}
         if (config.output / NOTES_YAML).resolve() != path.resolve():
-            written.append(_write(stage, NOTES_YAML, intermediate.dump(pack)))
-            step = replace(step, path=written[0], kept=int(NOTES_YAML in stage.kept))
-        problems, more, made, steps = _write_outputs(pack, config, outputs, modified, stage,
-                                                     progress)
-    record(config.output / CACHE, pack, *made)
-    return Report(pack, diagnostics=tuple(problems), written=(*written, *more),
+            texts[NOTES_YAML] = intermediate.dump(pack)
+        _announce(writing, writing.quick(texts), started, ready)
+        if texts:
+            step = replace(step, path=display(config.output / NOTES_YAML),
+                           kept=int(NOTES_YAML in stage.kept))
+        writing.pdfs(stop)
+        problems, written, steps = writing.result()
+    writing.forget_removed()
+    notes = [display(config.output / NOTES_YAML)] if texts else []
+    return Report(pack, diagnostics=tuple(problems), written=(*notes, *written),
                   steps=(step, *steps), seconds=time.perf_counter() - started)
 
 
@@ -324,32 +242,6 @@ def _check_lock_location(config: Config) -> None:
             raise ConfigError(f"{config.lock}: the lock file must not be inside the notes "
                               f"folder {folder}; set `lock:` in config.yaml (or --lock) to a "
                               "file beside config.yaml, such as studypack.lock")
-
-
-def _write(stage: Stage, name: str, text: str) -> str:
-    """Stage a text output, unless the one in place already says exactly this."""
-    target = stage.output / name
-    data = text.encode()
-    if target.is_file() and target.read_bytes() == data:
-        stage.keep(name)
-    else:
-        write_atomic(stage.path(name), data)
-    return _display(target)
-
-
-def _where(output: Path, files: list[Job]) -> str:
-    """Where a kind of output goes: its file, or the folder that holds its files."""
-    folder = Path(files[0].path).parent
-    if folder == Path("."):
-        return _display(output / files[0].path)
-    return _display(output / folder) + "/"
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def now() -> int:

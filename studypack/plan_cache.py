@@ -21,10 +21,11 @@ PLAN = "plan.pickle"
 
 
 def inputs_key(config: Config, found: list[tuple[Path, Path, str]]) -> str:
-    """A hash of everything a plan is made from (not of which outputs are asked for)."""
+    """A hash of everything a plan is made from (not of which outputs are asked for, nor of
+    how many processes make them)."""
     digest = hashlib.sha256()
     digest.update(code_version().encode())
-    digest.update(repr(replace(config, outputs=())).encode())
+    digest.update(repr(replace(config, outputs=(), jobs=None)).encode())
     for path in (config.lock, *(path for path, _, _ in found)):
         digest.update(f"\0{path}\0".encode())
         try:

@@ -220,3 +220,11 @@ def test_pdfs_from_the_command_line_are_the_same_bytes_every_time(tmp_path: Path
         outputs.append({p.relative_to(tmp_path / run): p.read_bytes()
                         for p in (tmp_path / run).rglob("*.pdf")})
     assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
+
+
+def test_jobs_must_be_a_number_of_processes(tmp_path: Path) -> None:
+    for value in ("0", "-1", "two"):
+        result = _cli("--jobs", value, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr.endswith(f"error: argument --jobs/-j: '{value}' is not a number of "
+                                      "processes; give a whole number of at least 1\n")

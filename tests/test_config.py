@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,16 @@ def test_card_syntax_settings_are_checked(tmp_path: Path) -> None:
     lines = str(error.value).split("\n")
     assert [line.split(": ", 2)[:2] for line in lines] == [
         [f"{path}:2", "lang"], [f"{path}:5", "flashcards.clozes"]]
+
+
+def test_jobs_is_a_positive_number_and_defaults_to_every_cpu(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("title: x\njobs: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}:2: jobs: must be a whole number of at least 1, "
+                                       "not 0 (")
+    path.write_text("title: x\njobs: 3\n", encoding="utf-8")
+    assert load_config(path).processes() == 3
+    path.write_text("title: x\n", encoding="utf-8")
+    assert load_config(path).processes() == os.cpu_count()

@@ -1,12 +1,19 @@
-"""Jobs in fresh forked processes: every result comes back; a failure is an error, not a wait."""
+"""Jobs in fresh forked processes: every result comes back; a failure is an error, not a wait;
+stopping kills what still runs."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
 from studypack import forked
+from studypack.errors import Stopped
+from tests.conftest import ROOT
 
 
 def test_every_job_runs_in_a_process_of_its_own() -> None:
@@ -45,3 +52,33 @@ def test_many_small_jobs_come_back_in_order_from_a_few_processes() -> None:
     assert len(finished) == 50
     pids = {pid for _, pid in squares}
     assert os.getpid() not in pids and len(pids) <= 2 * forked.CHUNKS_PER_PROCESS
+
+
+def test_stop_kills_the_jobs_still_running() -> None:
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        for _ in forked.each(lambda i: time.sleep(60 * i), range(4), processes=2,
+                             stop=lambda: time.monotonic() - started > 0.3):
+            pass
+    assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 10
+
+
+def test_ctrl_c_while_a_process_starts_is_not_lost() -> None:
+    # Python runs the handler inside fork's callbacks, where a KeyboardInterrupt is dropped.
+    script = (
+        "import os, signal, time, multiprocessing\n"
+        "from studypack import forked\n"
+        "sent = []\n"
+        "def press():\n"
+        "    if not sent:\n"
+        "        sent.append(1)\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "os.register_at_fork(after_in_parent=press)\n"
+        "try:\n"
+        "    list(forked.each(lambda i: time.sleep(60), range(2), processes=2))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped', multiprocessing.active_children())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=30, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout == "stopped []\n", result.stderr

@@ -43,3 +43,23 @@ def test_notes_read_and_cards_rendered_in_processes_give_the_same_bytes(
     together = _build(project_config, tmp_path / "together")
     assert pools == ["fork", "fork", "fork"]  # the notes, the deck's formulas, then its cards
     assert together == alone
+
+
+def test_jobs_one_reads_and_renders_in_this_process_and_keeps_the_plan(
+        tmp_path: Path, project_config, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[str] = []
+    real_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method=None: pools.append(method) or real_context(method))
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline, "FILES_PER_WORKER", 1)
+    monkeypatch.setattr(anki, "PARALLEL_FROM", 1)
+    reads: list[int] = []
+    fresh = pipeline._plan
+    monkeypatch.setattr(pipeline, "_plan", lambda *args: reads.append(1) or fresh(*args))
+    config = replace(project_config, sources=(ROOT / "source_notes",), outputs=("yaml", "anki"),
+                     jobs=1)
+    pipeline.build(config)
+    assert pools == [] and reads == [1]
+    pipeline.build(replace(config, jobs=2))  # the same cards, however many processes
+    assert reads == [1]

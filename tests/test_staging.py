@@ -75,11 +75,10 @@ def test_handouts_of_topics_that_are_gone_are_removed(tmp_path: Path, run, proje
                                                       monkeypatch) -> None:
     from studypack.writers import pdf
 
-    def fake_pdfs(pack, jobs, context, meanwhile, done) -> list:
-        meanwhile()
-        for job in jobs:
+    def fake_pdfs(pack, jobs, context, processes, done, stop=None) -> None:
+        for index, job in enumerate(jobs):
             job.target.write_bytes(job.title.encode())
-        return [[] for _ in jobs]
+            done(index, [], 0.0)
 
     monkeypatch.setattr(pdf, "write_all", fake_pdfs)
     notes = tmp_path / "notes"

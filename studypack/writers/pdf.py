@@ -11,8 +11,9 @@ import re
 import signal
 import sys
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pydyf
 
 from studypack import cloze, forked, images, keyline, markup, sheet
 from studypack.config import Cheatsheet
-from studypack.errors import Diagnostic
+from studypack.errors import Diagnostic, Stopped
 from studypack.model import Card, Pack, Topic
 from studypack.writers import TEMPLATES, template_env, write_atomic
 from studypack.writers.libraries import found_by_ldconfig
@@ -208,26 +209,25 @@ def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnosti
     return problems, time.perf_counter() - started
 
 
-def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
-              meanwhile: Callable[[], None] = lambda: None,
-              done: Callable[[int, float], None] = lambda index, seconds: None
-              ) -> list[list[Diagnostic]]:
-    """Render the PDFs in parallel processes; returns each one's problems, in order.
+def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: int,
+              done: Callable[[int, list[Diagnostic], float], None],
+              stop: Callable[[], bool] | None = None) -> None:
+    """Render the PDFs in at most `processes` parallel processes.
 
-    `meanwhile` runs in this process while they render. `done` is called in this process
-    with a job's index and its render time as each one finishes, in the order they finish.
+    `done` is called in this process with a job's index, its problems and its render time as
+    each one finishes, in the order they finish: the caller moves that file into place. Once
+    `stop` says so (it is asked every few hundredths of a second) Stopped is raised; then,
+    as on an error or Ctrl-C, the processes still rendering are killed, not waited for.
     """
     if not jobs:
-        meanwhile()
-        return []
+        return
     # WeasyPrint's output depends on Python's string hashing. A process started with
     # PYTHONHASHSEED=0 (build.py does that) can render itself and fork workers; otherwise
     # fresh workers are spawned with that seed, so the same notes always give the same bytes.
     stable = sys.flags.hash_randomization == 0
-    processes = min(len(jobs), os.cpu_count() or 1)
+    processes = min(len(jobs), processes)
     # Longest first, so one big document does not start last.
     order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
-    results: dict[int, list[Diagnostic]] = {}
     if stable:
         # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
         # Objects that exist now are never collected there, so their pages stay shared.
@@ -241,33 +241,57 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext,
             _handout_styles()
         gc.freeze()
         try:
-            finished = forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
-                                   setup=_leave_interrupts_to_the_build)
-            meanwhile()
-            for index, (problems, seconds) in finished:
-                results[index] = problems
-                done(index, seconds)
+            with closing(forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
+                                     setup=_leave_interrupts_to_the_build,
+                                     stop=stop)) as finished:
+                for index, (problems, seconds) in finished:
+                    done(index, problems, seconds)
         finally:
             gc.unfreeze()
-        return [results[i] for i in range(len(jobs))]
+        return
+    with _spawned_pool(processes) as pool:
+        futures = {pool.submit(_run, pack, jobs[i], context): i for i in order}
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, forked.POLL_SECONDS, FIRST_COMPLETED)
+            if stop is not None and stop():
+                raise Stopped
+            for future in finished:
+                problems, seconds = future.result()
+                done(futures[future], problems, seconds)
+
+
+@contextmanager
+def _spawned_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+    """Fresh processes that hash strings as build.py does.
+
+    When the rendering ends early (an error, Ctrl-C, `stop`) its processes are killed: waiting
+    for them would finish PDFs nobody wants.
+    """
     previous = os.environ.get("PYTHONHASHSEED")
     os.environ["PYTHONHASHSEED"] = "0"
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=processes,
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_spawned_worker, initargs=(os.getpid(),))
     try:
-        with ProcessPoolExecutor(max_workers=processes,
-                                 mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_leave_interrupts_to_the_build) as pool:
-            futures = {pool.submit(_run, pack, jobs[i], context): i for i in order}
-            meanwhile()
-            for future in as_completed(futures):
-                index = futures[future]
-                results[index], seconds = future.result()
-                done(index, seconds)
-            return [results[i] for i in range(len(jobs))]
+        yield pool
+    except BaseException:
+        for process in set(multiprocessing.active_children()) - before:
+            process.kill()
+        raise
     finally:
+        pool.shutdown(cancel_futures=True)
         if previous is None:
             del os.environ["PYTHONHASHSEED"]
         else:
             os.environ["PYTHONHASHSEED"] = previous
+
+
+def _spawned_worker(parent: int) -> None:
+    """Set up a spawned worker as forked.each sets up a forked one."""
+    forked.die_with_parent(parent)
+    _leave_interrupts_to_the_build()
 
 
 def _leave_interrupts_to_the_build() -> None:

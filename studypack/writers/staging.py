@@ -1,8 +1,11 @@
-"""Outputs are written to a staging folder and moved into place together, only on success.
+"""Outputs are written to a staging folder and each moves into place only once it is whole.
 
-A build that fails (or is killed) midway leaves the previous outputs as they were: every file
-is first written under `output/.staging/`, and only when every writer has finished are they
-renamed into place, one `os.replace` each (a rename never leaves a half-written file).
+A build that fails, is stopped or is killed midway never leaves a half-written output: every
+file is first written under `output/.staging/`, and only a finished one is renamed into place,
+one `os.replace` each (a rename never leaves a half-written file). The build moves its files as
+they are done (the quick ones together, then each PDF as it finishes), so an output in place
+is always either the last build's or this one's. Only when the build succeeds are the files of
+owned folders it no longer makes removed; whatever a stopped build left staged is discarded.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from studypack.errors import OutputError
+from studypack.writers import write_atomic
 
 STAGING = ".staging"
 
@@ -24,8 +28,9 @@ class Stage:
     def __init__(self, output: Path) -> None:
         self.output = output
         self.root = output / STAGING
-        self.owned: set[str] = set()  # folders whose old files go when new ones arrive
+        self.owned: set[str] = set()  # folders whose old files go when the build succeeds
         self.kept: set[str] = set()  # outputs already in place and still current
+        self.landed: set[str] = set()  # outputs this build moved into place
 
     def path(self, relative: str) -> Path:
         """The staging path of an output file, e.g. `deck.apkg` or `handouts/cnn.pdf`."""
@@ -41,28 +46,43 @@ class Stage:
         (self.root / folder).mkdir(parents=True, exist_ok=True)
         return self.root / folder
 
-    def commit(self) -> None:
-        """Move every staged file into place, then drop what owned folders no longer hold."""
-        staged = sorted(p for p in self.root.rglob("*") if p.is_file())
-        for path in staged:
-            target = self.output / path.relative_to(self.root)
+    def put(self, relative: str, data: bytes) -> None:
+        """Stage a file this process made, unless the one in place already holds exactly that."""
+        target = self.output / relative
+        if target.is_file() and target.read_bytes() == data:
+            self.keep(relative)
+        else:
+            write_atomic(self.path(relative), data)
+
+    def land(self, relative: str) -> None:
+        """Move one finished staged file into place (nothing when it was kept instead)."""
+        if relative in self.kept:
+            return
+        target = self.output / relative
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-        kept = {self.output / p.relative_to(self.root) for p in staged}
-        kept |= {self.output / relative for relative in self.kept}
+            os.replace(self.path(relative), target)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot move the new file into place: "
+                              f"{error.strerror}") from None
+        self.landed.add(relative)
+
+    def commit(self) -> None:
+        """The build succeeded: drop what owned folders no longer hold, and the staging folder."""
+        current = self.landed | self.kept
         for folder in self.owned:
             for old in (self.output / folder).glob("*"):
-                if old.is_file() and old not in kept:
+                if old.is_file() and old.relative_to(self.output).as_posix() not in current:
                     old.unlink()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 @contextmanager
 def staged(output: Path) -> Iterator[Stage]:
-    """A fresh staging folder, committed when the block succeeds and discarded when it fails."""
+    """A fresh staging folder, tidied when the block succeeds and discarded when it fails."""
     stage = Stage(output)
     try:
-        # Whatever a killed build left behind is never committed.
+        # Whatever a killed build left behind is never moved into place.
         shutil.rmtree(stage.root, ignore_errors=True)
         stage.root.mkdir(parents=True)
     except OSError as error:
@@ -77,5 +97,5 @@ def staged(output: Path) -> Iterator[Stage]:
     try:
         stage.commit()
     except OSError as error:
-        raise OutputError(f"{output}: cannot move the new outputs into place: "
+        raise OutputError(f"{output}: cannot remove outputs the notes no longer make: "
                           f"{error.strerror}") from None
