@@ -24,7 +24,10 @@ def _import(collection: Collection, package: Path, scheduling: bool = True) -> N
 
 
 def _due_date(collection: Collection, due: int) -> datetime.date:
-    return datetime.date.today() + datetime.timedelta(days=due - collection.sched.today)
+    """The calendar day of an Anki day number: Anki's day starts at its rollover hour."""
+    rollover = datetime.timedelta(hours=collection.get_config("rollover", 4))
+    today = (datetime.datetime.now() - rollover).date()
+    return today + datetime.timedelta(days=due - collection.sched.today)
 
 
 @pytest.fixture
