@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -42,6 +42,10 @@ class Job:
     topics: tuple[str, ...] = ()  # handouts: the topic slugs it holds
     title: str = ""
     date: str = ""  # printed on the page: when its newest card last changed
+    # A finer key, asked only when `key` changed: a hash of exactly what the file shows. The
+    # cheat sheet's key is its cards' content, which is quick to check; what it shows (key
+    # lines, read from every answer) takes longer, and often stays the same after an edit.
+    shown: Callable[[], str] | None = field(default=None, compare=False)
 
 
 def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
@@ -61,16 +65,21 @@ def plan_jobs(pack: Pack, config: Config, outputs: tuple[str, ...],
                  for t in pack.topics]
         jobs.append(Job(DECK, "deck", _key("deck", pack.title, cards)))
     if "cheatsheet" in outputs:
-        # Only what the sheet prints: an edit past an answer's key line leaves it as it is.
-        shown = sheet.sheet(pack, config.cheatsheet.summary_length)
-        boxes = [(title, [(item.question, item.key, item.difficulty, item.card.source.path,
-                           _images(item.question + "\n" + item.key, notes[item.card.source.path],
-                                   config.sources))
-                          for item in items]) for title, items in shown.topics]
-        panel = [(entry.tex, entry.label, entry.card.source.path) for entry in shown.panel]
+        @cache
+        def printed() -> str:
+            """Only what the sheet prints: an edit past an answer's key line leaves it as is."""
+            shown = sheet.sheet(pack, config.cheatsheet.summary_length)
+            boxes = [(title, [(item.question, item.key, item.difficulty, item.card.source.path,
+                               _images(item.question + "\n" + item.key,
+                                       notes[item.card.source.path], config.sources))
+                              for item in items]) for title, items in shown.topics]
+            panel = [(entry.tex, entry.label, entry.card.source.path) for entry in shown.panel]
+            return _key("cheatsheet", pack.title, asdict(config.cheatsheet), newest, boxes,
+                        panel)
+
         jobs.append(Job(CHEATSHEET, "cheatsheet",
-                        _key("cheatsheet", pack.title, asdict(config.cheatsheet), newest, boxes,
-                             panel), date=newest))
+                        _key("cheatsheet cards", pack.title, asdict(config.cheatsheet), newest,
+                             everything), date=newest, shown=printed))
     if "handouts" in outputs:
         for topic in pack.topics:
             date = _date(max((modified.get(c.id, 0) for c in topic.cards), default=0))
@@ -100,9 +109,17 @@ class Previous:
     def current(self, job: Job, output: Path) -> bool:
         """True when the file on disk is exactly what this job would make."""
         entry = self.entries.get(job.path)
+        return bool(entry) and entry["key"] == job.key and self._in_place(job, output)
+
+    def shows_the_same(self, job: Job, output: Path) -> bool:
+        """True when the job's finer key says the file in place already shows what it would."""
+        entry = self.entries.get(job.path)
+        return bool(entry) and job.shown is not None and entry.get("shown") == job.shown() \
+            and self._in_place(job, output)
+
+    def _in_place(self, job: Job, output: Path) -> bool:
         target = output / job.path
-        return bool(entry) and entry["key"] == job.key and target.is_file() \
-            and _file_hash(target) == entry["file"]
+        return target.is_file() and _file_hash(target) == self.entries[job.path]["file"]
 
     def problems(self, job: Job, pack: Pack) -> list[Diagnostic]:
         """The warnings the file had when it was made, at the lines their cards are on now."""
@@ -141,6 +158,8 @@ def record(cache_dir: Path, pack: Pack, previous: Previous,
                          "problems": [[d.path, d.line, d.level, d.message,
                                        *filter(None, [card_at.get((d.path, d.line))])]
                                       for d in problems]}
+        if job.shown is not None:
+            entries[path]["shown"] = job.shown()
     entries = {path: entry for path, entry in sorted(entries.items())
                if (output / path).is_file()}
     if entries != previous.entries:

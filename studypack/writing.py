@@ -68,6 +68,11 @@ class Writing:
             if self.previous.current(job, config.output):
                 stage.keep(job.path)
                 self.problems += self.previous.problems(job, pack)
+            elif self.previous.shows_the_same(job, config.output):
+                stage.keep(job.path)  # its cards changed, not what it shows: a new key only
+                kept = self.previous.problems(job, pack)
+                self.problems += kept
+                self.previous = record(self.cache, pack, self.previous, {job.path: (job, kept)})
             else:
                 self.todo.append(job)
         self.made: dict[str, tuple[Job, list[Diagnostic]]] = {}

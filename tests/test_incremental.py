@@ -51,6 +51,31 @@ def test_no_op_rebuild_renders_nothing_and_an_edit_only_what_shows_it(tmp_path: 
     assert changed == ["deck.apkg", "handouts/regularization.pdf", "notes.yaml", "preview.html"]
 
 
+def test_key_lines_are_read_only_when_a_card_the_sheet_shows_changed(tmp_path: Path, run,
+                                                                   monkeypatch) -> None:
+    """Reading every answer's key line is most of a no-op rebuild's work: skip it when no card
+    changed, and once an edit left the sheet as it was, skip it on the next no-op too."""
+    from studypack import sheet
+
+    read: list[int] = []
+    real = sheet.sheet
+    monkeypatch.setattr(sheet, "sheet", lambda pack, *args: read.append(1) or real(pack, *args))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(NOTES)
+    run(notes, outputs=("yaml", "cheatsheet"))
+    read.clear()
+    run(notes, outputs=("yaml", "cheatsheet"))
+    assert read == []
+    (notes / "a.md").write_text(NOTES.replace("during training.\n",
+                                              "during training.\n\nIt is off at test time.\n"))
+    run(notes, outputs=("yaml", "cheatsheet"))
+    assert read == [1]  # the sheet's text is the same: its file is kept, its key renewed
+    read.clear()
+    run(notes, outputs=("yaml", "cheatsheet"))
+    assert read == []
+
+
 def test_an_edit_renders_only_the_edited_cards_html(tmp_path: Path, run, monkeypatch) -> None:
     from studypack import markup
 
