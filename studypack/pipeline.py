@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studypack import identity, intermediate, plan_cache, sources
+from studypack import identity, intermediate, plan_cache, printing, sources
 from studypack.config import Config
 from studypack.errors import (
     ConfigError,
@@ -49,24 +49,26 @@ class Plan:
     prepared: Work | None = field(default=None, compare=False)
 
 
-def plan(config: Config, reuse: bool = False, progress: Progress = QUIET) -> Plan:
+def plan(config: Config, reuse: bool = False, progress: Progress = QUIET,
+         reading: Callable[[], None] = lambda: None) -> Plan:
     """Read and normalize every note and check the intermediate.
 
     With `reuse`, the plan a build kept in the cache is returned while its inputs are
-    unchanged. Nothing is written.
+    unchanged. Otherwise `reading` is called before the notes are read. Nothing is written.
     """
     _check_lock_location(config)
     found = discover(config)
     key = plan_cache.inputs_key(config, found)
     if reuse and (cached := plan_cache.load(config.output / CACHE, key)) is not None:
         return replace(cached, seconds={})
-    return _plan(config, found, key, progress)
+    reading()
+    return _plan(config, found, key, progress, reuse)
 
 
 def _plan(config: Config, found: list[tuple[Path, Path, str]], key: str,
-          progress: Progress) -> Plan:
+          progress: Progress, reuse: bool) -> Plan:
     started = time.perf_counter()
-    documents = read_documents(config, found, progress)
+    documents = read_documents(config, found, progress, reuse)
     read = time.perf_counter() - started
     planned = _decide(documents, config, key)
     return replace(planned, seconds={"read": read, **planned.seconds})
@@ -118,11 +120,28 @@ def build(config: Config, only: tuple[str, ...] | None = None, from_yaml: Path |
     outputs = only or config.outputs
     if from_yaml is not None:
         return _build_from_yaml(config, from_yaml, outputs, progress, started, ready, stop)
-    planned = plan(config, reuse=True, progress=progress)
+    early: list[printing.Printer] = []  # started when the notes changed: PDFs will render
+
+    def reading() -> None:
+        if printing.can_start(outputs):
+            early.append(printing.Printer())
+
+    try:
+        return _build(config, outputs, progress, ready, stop, started,
+                      plan(config, reuse=True, progress=progress, reading=reading),
+                      early[0] if early else None)
+    finally:
+        for printer in early:
+            printer.close()
+
+
+def _build(config: Config, outputs: tuple[str, ...], progress: Progress,
+           ready: Callable[[Ready], None], stop: Callable[[], bool] | None, started: float,
+           planned: Plan, printer: printing.Printer | None) -> Report:
     report = planned.report
     modified = {card_id: entry.modified for card_id, entry in planned.lock.items()}
-    with staged(config.output) as stage:
-        writing = Writing(planned.pack, config, outputs, modified, stage, progress)
+    with staged(config.output) as stage, \
+            Writing(planned.pack, config, outputs, modified, stage, progress, printer) as writing:
         quick = writing.quick({NOTES_YAML: planned.notes_text})
         new_lock = not config.lock.exists() \
             or config.lock.read_text(encoding="utf-8") != planned.lock_text
@@ -173,11 +192,33 @@ FILES_PER_WORKER = 24
 
 
 def read_documents(config: Config, found: list[tuple[Path, Path, str]],
-                   progress: Progress = QUIET) -> list[Document]:
+                   progress: Progress = QUIET, reuse: bool = False) -> list[Document]:
     """Every note file, read by its dialect's reader; many files are read in several processes.
 
-    Each file is read on its own (a bad one costs only itself), so the work splits cleanly.
+    Each file is read on its own (a bad one costs only itself), so the work splits cleanly;
+    with `reuse`, a file a build read before with the same bytes and settings is not read
+    again (and what this one read is kept for the next).
     """
+    if not reuse:
+        return _read_all(config, found, progress)
+    cache = config.output / CACHE
+    kept = plan_cache.load_documents(cache)
+    files = plan_cache.listing(config)
+    keys = [plan_cache.document_key(config, files, path, rel) for path, _, rel in found]
+    todo = [entry for entry, key in zip(found, keys, strict=True)
+            if kept.get(entry[2], ("",))[0] != key]
+    read = dict(zip((rel for _, _, rel in todo), _read_all(config, todo, progress),
+                    strict=True))
+    documents = [read[rel] if rel in read else kept[rel][1] for _, _, rel in found]
+    now_kept = {rel: (key, document)
+                for (_, _, rel), key, document in zip(found, keys, documents, strict=True)}
+    if now_kept.keys() != kept.keys() or read:
+        plan_cache.save_documents(cache, now_kept)
+    return documents
+
+
+def _read_all(config: Config, found: list[tuple[Path, Path, str]],
+              progress: Progress) -> list[Document]:
     read = functools.partial(_read_one, config.dialects, config.card_syntax)
     workers = min(config.processes(), len(found) // FILES_PER_WORKER)
     if workers < 2:
@@ -219,8 +260,8 @@ def _build_from_yaml(config: Config, path: Path, outputs: tuple[str, ...], progr
     step = Step("yaml", time.perf_counter() - loading, display(path), 1, 1)
     lock = identity.read_lock(config.lock)
     modified = {card.id: lock[card.id].modified if card.id in lock else 0 for card in pack.cards}
-    with staged(config.output) as stage:
-        writing = Writing(pack, config, outputs, modified, stage, progress)
+    with staged(config.output) as stage, \
+            Writing(pack, config, outputs, modified, stage, progress) as writing:
         texts: dict[str, str] = {}
         if (config.output / NOTES_YAML).resolve() != path.resolve():
             texts[NOTES_YAML] = intermediate.dump(pack)

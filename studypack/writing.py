@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studypack import printing
 from studypack.config import Config
 from studypack.errors import Diagnostic
 from studypack.model import Pack
@@ -55,7 +56,9 @@ class Writing:
     """One build's outputs: which are current, which to make, and what making them found."""
 
     def __init__(self, pack: Pack, config: Config, outputs: tuple[str, ...],
-                 modified: dict[str, int], stage: Stage, progress: Progress) -> None:
+                 modified: dict[str, int], stage: Stage, progress: Progress,
+                 printer: printing.Printer | None = None) -> None:
+        """`printer`, when the build started one early, renders the PDFs (or is let go)."""
         self.pack, self.config, self.stage, self.progress = pack, config, stage, progress
         self.outputs = outputs
         self.modified = modified
@@ -79,6 +82,24 @@ class Writing:
         self.seconds: dict[str, float] = {}  # per kind of output, summed over its files
         if "handouts" in outputs:
             stage.own(HANDOUTS)
+        self.printer = printer
+        if self.pdfs_to_render and self.printer is None and printing.can_start(outputs):
+            self.printer = printing.Printer()  # it loads while the quick outputs are made
+        if self.pdfs_to_render and self.printer is not None:
+            self.printer.work(pack, [printing.PrintJob(job.kind, stage.path(job.path), job.date,
+                                                       job.topics, job.title)
+                                     for job in self.pdfs_to_render],
+                              config, self.cache / "media")
+        elif self.printer is not None:
+            self.printer.close()
+            self.printer = None
+
+    def __enter__(self) -> Writing:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self.printer is not None:
+            self.printer.close()
 
     @property
     def pdfs_to_render(self) -> list[Job]:
@@ -129,7 +150,6 @@ class Writing:
         jobs = self.pdfs_to_render
         if not jobs:
             return
-        from studypack.writers import pdf  # WeasyPrint takes a second to load
 
         def done(index: int, problems: list[Diagnostic], seconds: float) -> None:
             job = jobs[index]
@@ -138,12 +158,19 @@ class Writing:
             self.seconds[job.kind] = self.seconds.get(job.kind, 0.0) + seconds
             self.progress.advance(RENDERING_PDFS)
 
-        paper = pdf.PrintContext(self.config.sources, self.cache / "media",
-                                 self.config.cheatsheet, self.config.lang)
         self.progress.start(RENDERING_PDFS, len(jobs), "files")
-        pdf.write_all(self.pack, [pdf.PdfJob(job.kind, self.stage.path(job.path), job.date,
-                                             job.topics, job.title) for job in jobs],
-                      paper, self.config.processes(), done, stop)
+        if self.printer is not None:
+            for index, problems, seconds in self.printer.results(stop):
+                done(index, problems, seconds)
+        else:
+            from studypack.writers import pdf  # WeasyPrint takes a second to load
+
+            paper = pdf.PrintContext(self.config.sources, self.cache / "media",
+                                     self.config.cheatsheet, self.config.lang)
+            pdf.write_all(self.pack, [pdf.PdfJob(job.kind, self.stage.path(job.path),
+                                                 job.date, job.topics, job.title)
+                                      for job in jobs],
+                          paper, self.config.processes(), done, stop)
         self.progress.finish(RENDERING_PDFS)
 
     def text(self, name: str, text: str) -> None:

@@ -6,9 +6,12 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from studypack.config import load_config
 from studypack.errors import ExitCode
+from studypack.pipeline import build
 from tests.conftest import GOLDEN, ROOT
 
 
@@ -220,6 +223,13 @@ def test_pdfs_from_the_command_line_are_the_same_bytes_every_time(tmp_path: Path
         outputs.append({p.relative_to(tmp_path / run): p.read_bytes()
                         for p in (tmp_path / run).rglob("*.pdf")})
     assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
+    # The command line renders in a process that loads WeasyPrint while the notes are read; a
+    # caller without build.py's string hashing renders from its own process: the same bytes.
+    config = replace(load_config(ROOT / "config.yaml"), sources=(notes,), output=tmp_path / "c",
+                     lock=tmp_path / "a.lock", outputs=("cheatsheet", "handouts"))
+    build(config)
+    assert {p.relative_to(tmp_path / "c"): p.read_bytes()
+            for p in (tmp_path / "c").rglob("*.pdf")} == outputs[0]
 
 
 def test_jobs_must_be_a_number_of_processes(tmp_path: Path) -> None:

@@ -119,3 +119,27 @@ def test_unchanged_inputs_reuse_the_plan_and_any_change_reads_again(tmp_path: Pa
     assert "img/curve.png" in run(notes).pack.cards[0].question and len(reads) == 2
     (notes / "a.md").write_text("> [!question] What does this show?\n> Overfitting.\n")
     assert run(notes).pack.cards[0].answer == "Overfitting." and len(reads) == 3
+
+
+def test_an_edit_reads_only_the_edited_file(tmp_path: Path, run, monkeypatch) -> None:
+    from studypack import pipeline
+
+    read: list[str] = []
+    real = pipeline._read_one
+    monkeypatch.setattr(pipeline, "_read_one",
+                        lambda *args: read.append(args[-1][2]) or real(*args))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text(NOTES)
+    (notes / "b.md").write_text("### What is a kernel?\nA small matrix of weights.\n")
+    first = run(notes)
+    assert sorted(read) == ["a.md", "b.md"]
+    read.clear()
+    (notes / "b.md").write_text("### What is a kernel?\nA small matrix of learned weights.\n")
+    second = run(notes)
+    assert read == ["b.md"]
+    assert [c.id for c in second.pack.cards] == [c.id for c in first.pack.cards]
+    assert "learned weights" in second.pack.cards[-1].answer
+    read.clear()
+    run(notes, dialects={"*.md": "headings"})  # reading settings changed: every file again
+    assert sorted(read) == ["a.md", "b.md"]

@@ -209,6 +209,19 @@ def _run(pack: Pack, job: PdfJob, context: PrintContext) -> tuple[list[Diagnosti
     return problems, time.perf_counter() - started
 
 
+def prepare(pack: Pack, jobs: list[PdfJob], context: PrintContext) -> None:
+    """Set up here, once, what every process that renders these PDFs would set up for itself:
+    the Markdown converter and code lexers, the templates, hyphenation and style sheets."""
+    markup.warm_up(text for card in _rendered_cards(pack, jobs)
+                   for text in (card.question, card.answer))
+    for kind in sorted({job.kind for job in jobs}):
+        for name in [CHEATSHEET] if kind == "cheatsheet" else HANDOUT.values():
+            template_env().get_template(name)
+    if any(job.kind == "handout" for job in jobs):
+        _load_hyphenation(context.lang)
+        _handout_styles()
+
+
 def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: int,
               done: Callable[[int, list[Diagnostic], float], None],
               stop: Callable[[], bool] | None = None) -> None:
@@ -231,14 +244,7 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: 
     if stable:
         # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
         # Objects that exist now are never collected there, so their pages stay shared.
-        markup.warm_up(text for card in _rendered_cards(pack, jobs)
-                       for text in (card.question, card.answer))
-        for kind in sorted({job.kind for job in jobs}):
-            for name in [CHEATSHEET] if kind == "cheatsheet" else HANDOUT.values():
-                template_env().get_template(name)
-        if any(job.kind == "handout" for job in jobs):
-            _load_hyphenation(context.lang)
-            _handout_styles()
+        prepare(pack, jobs, context)
         gc.freeze()
         try:
             with closing(forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
