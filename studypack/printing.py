@@ -12,9 +12,11 @@ otherwise pdf.write_all is called from the build's own process and spawns them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -104,6 +106,12 @@ def can_start(outputs: tuple[str, ...]) -> bool:
     return not sys.flags.hash_randomization and bool({"cheatsheet", "handouts"} & set(outputs))
 
 
+def _receive(orders: Connection, work: list) -> None:
+    """The work, once the build sends it; nothing if the build ends first."""
+    with contextlib.suppress(EOFError):
+        work.append(orders.recv())
+
+
 def _print(orders: Connection, results: Connection, parent: int) -> None:
     """The printer's process: load, learn the work, wait for the go, render, report."""
     from studypack import forked
@@ -111,17 +119,25 @@ def _print(orders: Connection, results: Connection, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
     forked.die_with_parent(parent)
     try:
+        # The work arrives while WeasyPrint loads: a pack larger than the pipe's buffer would
+        # otherwise hold the build until the loading is done.
+        work: list[tuple[Pack, list[PrintJob], Config, Path]] = []
+        receiving = threading.Thread(target=_receive, args=(orders, work))
+        receiving.start()
         from studypack.writers import pdf
 
+        receiving.join()
+        if not work:
+            return  # the build needs no PDFs after all
+        pack, jobs, config, media = work[0]
+        context = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
+        pdf_jobs = [pdf.PdfJob(job.kind, job.target, job.date, job.topics, job.title)
+                    for job in jobs]
+        pdf.prepare(pack, pdf_jobs, context)
         try:
-            pack, jobs, config, media = orders.recv()
-            context = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
-            pdf_jobs = [pdf.PdfJob(job.kind, job.target, job.date, job.topics, job.title)
-                        for job in jobs]
-            pdf.prepare(pack, pdf_jobs, context)
             orders.recv()
         except EOFError:
-            return  # the build needs no PDFs after all, or ended before its quick outputs
+            return  # the build ended before its quick outputs were in place
 
         def send(index: int, problems: list[Diagnostic], seconds: float) -> None:
             results.send(("done", index, problems, seconds))
