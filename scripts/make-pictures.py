@@ -230,13 +230,13 @@ def _pdf_pictures(output: Path, showcase: Card, target: Path) -> None:
 
 def _page_with(pdf: Path, question: str) -> int:
     """The first page with the question's first words on a line that is not a contents entry
-    (those end in leader dots and a page number); 0 if none has."""
+    (those end in a page number, flush right); 0 if none has."""
     words = " ".join(question.split()[:5])
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                            capture_output=True, text=True).stdout.split("\f")
     for number, text in enumerate(pages, start=1):
-        lines = (" ".join(line.split()) for line in text.splitlines())
-        if any(words in line and "...." not in line for line in lines):
+        lines = (line for line in text.splitlines() if not re.search(r"\s{3,}\d+\s*$", line))
+        if any(words in " ".join(line.split()) for line in lines):
             return number
     return 0
 
