@@ -148,6 +148,13 @@ def _build(config: Config, outputs: tuple[str, ...], progress: Progress,
         if new_lock:
             write_atomic(config.lock, planned.lock_text.encode())
         _announce(writing, quick, started, ready)
+        following = planned
+        if new_lock:
+            # The new lock is an input of the next build: plan that one now (the notes are
+            # read already, and the PDFs render in other processes meanwhile), so running the
+            # build again with nothing changed reads nothing.
+            following = _decide(list(planned.report.documents), config,
+                                plan_cache.inputs_key(config, discover(config)), planned)
         writing.pdfs(stop)
         problems, written, made_steps = writing.result()
         steps = [Step(name, planned.seconds.get(name)) for name in ("read", "normalize")]
@@ -158,12 +165,6 @@ def _build(config: Config, outputs: tuple[str, ...], progress: Progress,
                                   display(config.output / REPORT_TXT)))
         writing.text(REPORT_TXT, render(report))
     writing.forget_removed()
-    following = planned
-    if new_lock:
-        # The new lock is an input of the next build: plan that one now (the notes are read
-        # already), so running the build again with nothing changed reads nothing.
-        following = _decide(list(planned.report.documents), config,
-                            plan_cache.inputs_key(config, discover(config)), planned)
     plan_cache.save(config.output / CACHE, following.key, replace(following, prepared=None))
     return replace(report, steps=(*steps, *made_steps), seconds=time.perf_counter() - started)
 
