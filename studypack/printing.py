@@ -32,14 +32,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class PrintJob:
-    """One PDF to render, in terms that need no WeasyPrint to state."""
+class PdfJob:
+    """One PDF to render: the cheat sheet, or a handout of some topics. Stated here, where
+    WeasyPrint is not loaded, so that a build can name its PDFs without loading it."""
 
     kind: str  # cheatsheet | handout
     target: Path
-    date: str
-    topics: tuple[str, ...]
-    title: str
+    date: str  # printed on the page
+    topics: tuple[str, ...] = ()  # handouts: topic slugs, in order
+    title: str = ""
 
 
 Finished = tuple[int, list[Diagnostic], float]  # a job's index, its problems, its seconds
@@ -62,7 +63,7 @@ class Printer:
         orders.close()
         results.close()
 
-    def work(self, pack: Pack, jobs: list[PrintJob], config: Config, media: Path) -> None:
+    def work(self, pack: Pack, jobs: list[PdfJob], config: Config, media: Path) -> None:
         """The PDFs to render, once the quick outputs are in place."""
         self._orders.send((pack, jobs, config, media))
 
@@ -121,7 +122,7 @@ def _print(orders: Connection, results: Connection, parent: int) -> None:
     try:
         # The work arrives while WeasyPrint loads: a pack larger than the pipe's buffer would
         # otherwise hold the build until the loading is done.
-        work: list[tuple[Pack, list[PrintJob], Config, Path]] = []
+        work: list[tuple[Pack, list[PdfJob], Config, Path]] = []
         receiving = threading.Thread(target=_receive, args=(orders, work))
         receiving.start()
         from studypack.writers import pdf
@@ -131,9 +132,7 @@ def _print(orders: Connection, results: Connection, parent: int) -> None:
             return  # the build needs no PDFs after all
         pack, jobs, config, media = work[0]
         context = pdf.PrintContext(config.sources, media, config.cheatsheet, config.lang)
-        pdf_jobs = [pdf.PdfJob(job.kind, job.target, job.date, job.topics, job.title)
-                    for job in jobs]
-        pdf.prepare(pack, pdf_jobs, context)
+        pdf.prepare(pack, jobs, context)
         try:
             orders.recv()
         except EOFError:
@@ -142,7 +141,7 @@ def _print(orders: Connection, results: Connection, parent: int) -> None:
         def send(index: int, problems: list[Diagnostic], seconds: float) -> None:
             results.send(("done", index, problems, seconds))
 
-        pdf.write_all(pack, pdf_jobs, context, config.processes(), send)
+        pdf.write_prepared(pack, jobs, context, config.processes(), send)
         results.send(("end",))
     except BaseException:  # the build shows it; this process only reports
         results.send(("failed", traceback.format_exc()))

@@ -86,10 +86,7 @@ class Writing:
         if self.pdfs_to_render and self.printer is None and printing.can_start(outputs):
             self.printer = printing.Printer()  # it loads while the quick outputs are made
         if self.pdfs_to_render and self.printer is not None:
-            self.printer.work(pack, [printing.PrintJob(job.kind, stage.path(job.path), job.date,
-                                                       job.topics, job.title)
-                                     for job in self.pdfs_to_render],
-                              config, self.cache / "media")
+            self.printer.work(pack, self._pdf_jobs(), config, self.cache / "media")
         elif self.printer is not None:
             self.printer.close()
             self.printer = None
@@ -167,11 +164,14 @@ class Writing:
 
             paper = pdf.PrintContext(self.config.sources, self.cache / "media",
                                      self.config.cheatsheet, self.config.lang)
-            pdf.write_all(self.pack, [pdf.PdfJob(job.kind, self.stage.path(job.path),
-                                                 job.date, job.topics, job.title)
-                                      for job in jobs],
-                          paper, self.config.processes(), done, stop)
+            pdf.write_all(self.pack, self._pdf_jobs(), paper, self.config.processes(), done,
+                          stop)
         self.progress.finish(RENDERING_PDFS)
+
+    def _pdf_jobs(self) -> list[printing.PdfJob]:
+        """The PDFs to render, each into its staging path."""
+        return [printing.PdfJob(job.kind, self.stage.path(job.path), job.date, job.topics,
+                                job.title) for job in self.pdfs_to_render]
 
     def text(self, name: str, text: str) -> None:
         """Write a text file, such as the report, straight into place."""

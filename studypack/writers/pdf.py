@@ -23,6 +23,7 @@ from studypack import cloze, forked, images, keyline, markup, sheet
 from studypack.config import Cheatsheet
 from studypack.errors import Diagnostic, Stopped
 from studypack.model import Card, Pack, Topic
+from studypack.printing import PdfJob
 from studypack.writers import TEMPLATES, template_env, write_atomic
 from studypack.writers.libraries import found_by_ldconfig
 
@@ -47,17 +48,6 @@ class PrintContext:
     media_dir: Path
     layout: Cheatsheet = field(default_factory=Cheatsheet)
     lang: str = "en"  # the notes' language: what the handouts hyphenate in
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """One PDF to render: the cheat sheet, or a handout of some topics."""
-
-    kind: str  # cheatsheet | handout
-    target: Path
-    date: str  # printed on the page
-    topics: tuple[str, ...] = ()  # handouts: topic slugs, in order
-    title: str = ""
 
 
 @dataclass
@@ -167,9 +157,9 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
     images: dict = {}  # one image cache: a picture used in several documents is stored once
     numbers: dict[str, int] = {}  # anchor -> page number
     body = []
+    first = 1  # the number the next document's first page prints
     for topic in shown:
         for part in ("cards", "self-test"):
-            first = len([p for document in body for p in document.pages]) + 1
             html = env.get_template(HANDOUT[part]).render(**common, topic=topic,
                                                           first_page=first, pages=numbers)
             document = _layout(html, page, images, styled=True)
@@ -177,6 +167,7 @@ def write_handout(pack: Pack, topics: list[Topic], target: Path, context: PrintC
                 for anchor in laid.anchors:  # a section split over pages is on each of them
                     numbers.setdefault(anchor, number)
             body.append(document)
+            first += len(document.pages)
     front = env.get_template(HANDOUT["front"]).render(**common, topics=shown, pages=numbers)
     # Handouts are read, on screen too: tagged. The dense, print-only cheat sheet is not; tags
     # cost it a tenth of its render time.
@@ -237,26 +228,12 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: 
     # WeasyPrint's output depends on Python's string hashing. A process started with
     # PYTHONHASHSEED=0 (build.py does that) can render itself and fork workers; otherwise
     # fresh workers are spawned with that seed, so the same notes always give the same bytes.
-    stable = sys.flags.hash_randomization == 0
-    processes = min(len(jobs), processes)
-    # Longest first, so one big document does not start last.
-    order = sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
-    if stable:
-        # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
-        # Objects that exist now are never collected there, so their pages stay shared.
+    if sys.flags.hash_randomization == 0:
         prepare(pack, jobs, context)
-        gc.freeze()
-        try:
-            with closing(forked.each(lambda i: _run(pack, jobs[i], context), order, processes,
-                                     setup=_leave_interrupts_to_the_build,
-                                     stop=stop)) as finished:
-                for index, (problems, seconds) in finished:
-                    done(index, problems, seconds)
-        finally:
-            gc.unfreeze()
+        write_prepared(pack, jobs, context, processes, done, stop)
         return
-    with _spawned_pool(processes) as pool:
-        futures = {pool.submit(_run, pack, jobs[i], context): i for i in order}
+    with _spawned_pool(min(len(jobs), processes)) as pool:
+        futures = {pool.submit(_run, pack, jobs[i], context): i for i in _longest_first(pack, jobs)}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, forked.POLL_SECONDS, FIRST_COMPLETED)
@@ -265,6 +242,28 @@ def write_all(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: 
             for future in finished:
                 problems, seconds = future.result()
                 done(futures[future], problems, seconds)
+
+
+def write_prepared(pack: Pack, jobs: list[PdfJob], context: PrintContext, processes: int,
+                   done: Callable[[int, list[Diagnostic], float], None],
+                   stop: Callable[[], bool] | None = None) -> None:
+    """write_all in a process that hashes strings as build.py makes it and ran prepare()."""
+    # A fresh forked process per PDF: it inherits the pack, and its memory goes with it.
+    # Objects that exist now are never collected there, so their pages stay shared.
+    gc.freeze()
+    try:
+        with closing(forked.each(lambda i: _run(pack, jobs[i], context),
+                                 _longest_first(pack, jobs), min(len(jobs), processes),
+                                 setup=_leave_interrupts_to_the_build, stop=stop)) as finished:
+            for index, (problems, seconds) in finished:
+                done(index, problems, seconds)
+    finally:
+        gc.unfreeze()
+
+
+def _longest_first(pack: Pack, jobs: list[PdfJob]) -> list[int]:
+    """The jobs' indexes, so that one big document does not start last."""
+    return sorted(range(len(jobs)), key=lambda i: -_work(pack, jobs[i]))
 
 
 @contextmanager
